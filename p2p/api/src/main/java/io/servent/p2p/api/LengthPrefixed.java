@@ -1,0 +1,47 @@
+package io.servent.p2p.api;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.Optional;
+
+/**
+ * Varint-length-prefixed messages, the framing most libp2p protocols use on a stream. Every read
+ * states its maximum, checked before anything is allocated.
+ */
+public final class LengthPrefixed {
+    private LengthPrefixed() {}
+
+    /**
+     * Reads one message of at most {@code maxLength} bytes.
+     *
+     * @return the message, or empty if the stream ended cleanly before it began
+     */
+    public static Optional<byte[]> read(InputStream in, int maxLength) throws IOException {
+        long length = Varint.read(in);
+        if (length < 0) {
+            return Optional.empty();
+        }
+        if (length > maxLength) {
+            throw new ProtocolViolationException(
+                    "message of " + length + " bytes exceeds the limit of " + maxLength + " bytes");
+        }
+        byte[] message = in.readNBytes((int) length);
+        if (message.length != length) {
+            throw new EOFException("stream ended after " + message.length + " of " + length + " message bytes");
+        }
+        return Optional.of(message);
+    }
+
+    /** Reads one message, treating a cleanly ended stream as an error. */
+    public static byte[] readRequired(InputStream in, int maxLength) throws IOException {
+        return read(in, maxLength).orElseThrow(() -> new EOFException("stream ended before the expected message"));
+    }
+
+    /** Writes one message; the caller flushes. */
+    public static void write(OutputStream out, byte[] message) throws IOException {
+        Varint.write(message.length, out);
+        out.write(message);
+    }
+}
