@@ -45,8 +45,11 @@ servent_use_jdk() {
   JAVA_HOME=$(servent_find_jdk) || return 1
   export JAVA_HOME
   export PATH="$JAVA_HOME/bin:$PATH"
-  # Maven's bundled Guava touches sun.misc.Unsafe; newer JDKs warn about it on every run.
+  # Maven's Guava and protobuf-java touch sun.misc.Unsafe; JDK 24+ warns about it on every run.
+  SERVENT_JVM_FLAGS=""
   if [ "$(servent_jdk_major "$JAVA_HOME")" -ge 24 ]; then
-    export MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow"
+    SERVENT_JVM_FLAGS="--sun-misc-unsafe-memory-access=allow"
+    export MAVEN_OPTS="${MAVEN_OPTS:-} $SERVENT_JVM_FLAGS"
   fi
+  export SERVENT_JVM_FLAGS
 }
