@@ -3,6 +3,7 @@ package io.servent.p2p.testing;
 import io.servent.p2p.api.Multiaddr;
 import io.servent.p2p.api.RawConnection;
 import io.servent.p2p.api.Transport;
+import java.time.Duration;
 import java.util.Collection;
 import java.util.Set;
 import java.util.SplittableRandom;
@@ -28,11 +29,15 @@ public final class Chaos {
     private static final BiPredicate<Multiaddr, Multiaddr> NO_PARTITION = (a, b) -> false;
     private static final int MAX_TRACKED_PAIRS = 1 << 20;
 
+    /** How long a closed connection keeps delivering bytes in flight to a peer that stopped reading. */
+    public static final Duration DEFAULT_LINGER = Duration.ofSeconds(10);
+
     private final long seed;
     private final ConcurrentMap<String, AtomicLong> connectionsPerPair = new ConcurrentHashMap<>();
     private final Set<ChaosConnection> connections = ConcurrentHashMap.newKeySet();
     private volatile ChaosConfig config;
     private volatile BiPredicate<Multiaddr, Multiaddr> partition = NO_PARTITION;
+    private volatile Duration linger = DEFAULT_LINGER;
 
     public Chaos(long seed) {
         this(seed, ChaosConfig.defaults());
@@ -95,6 +100,15 @@ public final class Chaos {
         Multiaddr x = a.withoutPeerId();
         Multiaddr y = b.withoutPeerId();
         return current.test(x, y) || current.test(y, x);
+    }
+
+    Duration linger() {
+        return linger;
+    }
+
+    /** Shortens the linger so tests of it run fast. */
+    void linger(Duration linger) {
+        this.linger = linger;
     }
 
     /** Chaos connections open now. */

@@ -26,7 +26,8 @@ import org.slf4j.LoggerFactory;
  * straight through on the writer's thread.
  *
  * <p>{@link #close()} behaves like a socket's: chunks in flight are still delivered, then the inner
- * connection closes. A drop or a partition {@link #kill kills} it instead, discarding them.
+ * connection closes (killed if the peer has not taken them {@link Chaos#DEFAULT_LINGER} after they were due). A drop or a
+ * partition {@link #kill kills} it instead, discarding them.
  *
  * <p>Thread-safety as {@link RawConnection}; the state lock is never held across inner I/O.
  */
@@ -51,6 +52,7 @@ final class ChaosConnection implements RawConnection {
     private long transmitFreeAt;
     private long lastDeliveryAt;
     private boolean closed;
+    private boolean drained;
     private @Nullable String killedBecause;
     private @Nullable Thread deliverer;
 
@@ -104,8 +106,11 @@ final class ChaosConnection implements RawConnection {
         chaos.unregister(this);
         if (now) {
             closeInner();
+        } else {
+            // The deliverer closes it once the queue is drained, but a peer that stops reading could
+            // block that forever: give up after the last chunk's due time plus a grace period.
+            Thread.ofVirtual().name("chaos-linger-" + id).start(this::lingerThenKill);
         }
-        // Otherwise the deliverer closes it once the queue is drained.
     }
 
     /** Ends the connection at once, discarding chunks in flight; both ends see it fail. */
@@ -131,6 +136,29 @@ final class ChaosConnection implements RawConnection {
                 chaos.seed());
         chaos.unregister(this);
         closeInner();
+    }
+
+    private void lingerThenKill() {
+        lock.lock();
+        try {
+            long deadline =
+                    Math.max(lastDeliveryAt, System.nanoTime()) + chaos.linger().toNanos();
+            while (!drained && killedBecause == null) {
+                long remaining = deadline - System.nanoTime();
+                if (remaining <= 0) {
+                    break;
+                }
+                changed.awaitNanos(remaining);
+            }
+            if (drained || killedBecause != null) {
+                return;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            lock.unlock();
+        }
+        kill("closed with bytes the peer did not read within " + chaos.linger());
     }
 
     private void send(byte[] b, int off, int len) throws IOException {
@@ -237,6 +265,13 @@ final class ChaosConnection implements RawConnection {
         } catch (InterruptedException e) {
             kill("delivery thread interrupted");
             return;
+        }
+        lock.lock();
+        try {
+            drained = true;
+            changed.signalAll();
+        } finally {
+            lock.unlock();
         }
         closeInner();
     }

@@ -145,6 +145,27 @@ class ChaosTransportTest {
     }
 
     @Test
+    void closingGivesUpOnAPeerThatNeverReads() throws Exception {
+        MemoryNetwork network = new MemoryNetwork(64 * 1024, 16);
+        Chaos chaos = new Chaos(SEED, ChaosConfig.defaults().withLatency(Duration.ofMillis(10)));
+        chaos.linger(Duration.ofMillis(200));
+        RawConnection[] pair = connect(node(network, chaos), node(network, chaos));
+        // Fills the 64 KiB pipe and leaves more queued; the peer never reads.
+        pair[0].out().write(new byte[256 * 1024]);
+        Background<Integer> localReader = Background.start(() -> pair[0].in().read());
+        Await.until(WAIT, localReader::isBlocked, "the local reader blocks");
+
+        long start = System.nanoTime();
+        pair[0].close();
+        assertThat(localReader.isDone()).isFalse(); // still delivering, as a socket lingers
+
+        // The local end is torn down once the linger passes, waking its reader.
+        assertThat(localReader.failure(WAIT)).isInstanceOf(IOException.class);
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(200));
+        Await.until(WAIT, () -> chaos.openConnections() == 1, "the closed end is gone");
+    }
+
+    @Test
     void theQueueIsBoundedAndCloseWakesABlockedWriter() throws Exception {
         MemoryNetwork network = new MemoryNetwork();
         Chaos chaos = new Chaos(
