@@ -1,0 +1,732 @@
+package io.servent.p2p.host;
+
+import io.servent.p2p.api.Connection;
+import io.servent.p2p.api.Direction;
+import io.servent.p2p.api.Host;
+import io.servent.p2p.api.HostEvent;
+import io.servent.p2p.api.Multiaddr;
+import io.servent.p2p.api.MuxedConnection;
+import io.servent.p2p.api.MuxedStream;
+import io.servent.p2p.api.PeerId;
+import io.servent.p2p.api.Peerstore;
+import io.servent.p2p.api.PrivateKey;
+import io.servent.p2p.api.PublicKey;
+import io.servent.p2p.api.RawConnection;
+import io.servent.p2p.api.ResourceLimitException;
+import io.servent.p2p.api.SecurityProtocol;
+import io.servent.p2p.api.Stream;
+import io.servent.p2p.api.StreamHandler;
+import io.servent.p2p.api.StreamMuxer;
+import io.servent.p2p.api.Transport;
+import io.servent.p2p.api.TransportListener;
+import io.servent.p2p.multistream.Multistream;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The servent host. Owns its listeners, connections, handler threads and a timer thread, and
+ * closes all of them on {@link #close()}.
+ *
+ * <p>Threads: one virtual accept thread per listener, one virtual thread per inbound upgrade, one
+ * per inbound stream handler, one per event subscriber, plus the muxer's reader per connection and
+ * the platform {@code host-timer} thread for deadlines. The connection registry lock guards only
+ * in-memory maps and is never held across I/O. Thread-safe.
+ */
+public final class BasicHost implements Host {
+    private static final Logger log = LoggerFactory.getLogger(BasicHost.class);
+    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
+    private static final int MAX_ADDRESSES_PER_DIAL = 16;
+
+    private final PrivateKey key;
+    private final PeerId self;
+    private final HostConfig config;
+    private final List<Transport> transports;
+    private final Upgrader upgrader;
+    private final MemoryPeerstore peerstore = new MemoryPeerstore();
+    private final OwnedThreads threads = new OwnedThreads();
+    private final EventBus events = new EventBus(threads);
+    private final ScheduledExecutorService timer;
+    private final ConnectionTrimmer trimmer;
+
+    private final Map<String, StreamHandler> handlers = new ConcurrentHashMap<>();
+    private final List<TransportListener> listeners = new CopyOnWriteArrayList<>();
+    private final ReentrantLock registryLock = new ReentrantLock();
+    private final Map<PeerId, List<HostConnection>> connectionsByPeer = new HashMap<>();
+    private final Map<InetAddress, Integer> inboundPerIp = new HashMap<>();
+    private final Map<PeerId, CompletableFuture<Connection>> pendingDials = new ConcurrentHashMap<>();
+    private final Map<PeerId, Set<String>> protectedPeers = new ConcurrentHashMap<>();
+    private final Semaphore pendingHandshakes;
+    private final Semaphore handlerPermits;
+    private final AtomicLong connectionIds = new AtomicLong();
+    private final AtomicBoolean trimming = new AtomicBoolean();
+    private final AtomicBoolean started = new AtomicBoolean();
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    BasicHost(
+            PrivateKey key,
+            HostConfig config,
+            List<Transport> transports,
+            List<SecurityProtocol> security,
+            List<StreamMuxer> muxers) {
+        if (transports.isEmpty()) {
+            throw new IllegalArgumentException("a host needs at least one transport");
+        }
+        this.key = key;
+        this.self = key.publicKey().peerId();
+        this.config = config;
+        this.transports = List.copyOf(transports);
+        ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "host-timer-" + self.shortString());
+            t.setDaemon(true);
+            return t;
+        });
+        executor.setRemoveOnCancelPolicy(true);
+        this.timer = executor;
+        this.upgrader = new Upgrader(key, security, muxers, config.upgradeTimeout(), timer);
+        this.trimmer = new ConnectionTrimmer(config.lowWater(), config.highWater(), config.gracePeriod());
+        this.pendingHandshakes = new Semaphore(config.limits().maxPendingHandshakes());
+        this.handlerPermits = new Semaphore(config.limits().maxInboundStreamHandlers());
+        peerstore.setProtected(this::isConnected);
+    }
+
+    public static BasicHostBuilder builder(PrivateKey key) {
+        return new BasicHostBuilder(key);
+    }
+
+    HostConfig config() {
+        return config;
+    }
+
+    @Override
+    public PeerId peerId() {
+        return self;
+    }
+
+    @Override
+    public PublicKey publicKey() {
+        return key.publicKey();
+    }
+
+    @Override
+    public byte[] sign(byte[] data) {
+        return key.sign(data);
+    }
+
+    // ---- listening and inbound connections ----
+
+    @Override
+    public void start() throws IOException {
+        requireOpen();
+        if (!started.compareAndSet(false, true)) {
+            throw new IllegalStateException("host already started");
+        }
+        try {
+            for (Multiaddr address : config.listenAddresses()) {
+                Transport transport = transports.stream()
+                        .filter(t -> t.canListen(address))
+                        .findFirst()
+                        .orElseThrow(() -> new IOException("no transport can listen on " + address));
+                TransportListener listener = transport.listen(address);
+                listeners.add(listener);
+                threads.start("host-accept", () -> acceptLoop(listener));
+                log.info("listening on {}/p2p/{}", listener.address(), self);
+            }
+        } catch (IOException | RuntimeException e) {
+            listeners.forEach(BasicHost::closeQuietly);
+            listeners.clear();
+            throw e;
+        }
+        events.publish(new HostEvent.LocalAddressesChanged(listenAddresses()));
+    }
+
+    private void acceptLoop(TransportListener listener) {
+        while (!closed.get()) {
+            RawConnection raw;
+            try {
+                raw = listener.accept();
+            } catch (IOException e) {
+                if (!closed.get() && listeners.contains(listener)) {
+                    log.warn("listener {} failed, no longer accepting there: {}", listener.address(), e.getMessage());
+                }
+                return;
+            }
+            admitInbound(raw);
+        }
+    }
+
+    private void admitInbound(RawConnection raw) {
+        if (!pendingHandshakes.tryAcquire()) {
+            log.info(
+                    "refusing inbound connection from {}: {} handshakes already pending (maxPendingHandshakes = {})",
+                    raw.remoteAddress(),
+                    config.limits().maxPendingHandshakes(),
+                    config.limits().maxPendingHandshakes());
+            closeQuietly(raw);
+            return;
+        }
+        @Nullable InetAddress ip = ipOf(raw.remoteAddress());
+        if (!reserveInboundIp(ip)) {
+            pendingHandshakes.release();
+            log.info(
+                    "refusing inbound connection from {}: {} connections from that address already "
+                            + "(maxInboundConnectionsPerIp = {})",
+                    raw.remoteAddress(),
+                    config.limits().maxInboundConnectionsPerIp(),
+                    config.limits().maxInboundConnectionsPerIp());
+            closeQuietly(raw);
+            return;
+        }
+        try {
+            threads.start("host-upgrade", () -> upgradeInbound(raw, ip));
+        } catch (IllegalStateException closing) {
+            pendingHandshakes.release();
+            releaseInboundIp(ip);
+            closeQuietly(raw);
+        }
+    }
+
+    private void upgradeInbound(RawConnection raw, @Nullable InetAddress ip) {
+        boolean registered = false;
+        try {
+            Upgrader.Upgraded upgraded = upgrader.inbound(raw);
+            register(upgraded, Direction.INBOUND, ip);
+            registered = true;
+        } catch (IOException e) {
+            log.info("closing inbound connection from {}: {}", raw.remoteAddress(), describe(e));
+            closeQuietly(raw);
+        } catch (RuntimeException e) {
+            log.warn("closing inbound connection from {} after an internal error", raw.remoteAddress(), e);
+            closeQuietly(raw);
+        } finally {
+            pendingHandshakes.release();
+            if (!registered) {
+                releaseInboundIp(ip);
+            }
+        }
+    }
+
+    private static @Nullable InetAddress ipOf(Multiaddr address) {
+        return address.toTcpSocketAddress().map(InetSocketAddress::getAddress).orElse(null);
+    }
+
+    private boolean reserveInboundIp(@Nullable InetAddress ip) {
+        if (ip == null) {
+            return true;
+        }
+        registryLock.lock();
+        try {
+            int count = inboundPerIp.getOrDefault(ip, 0);
+            if (count >= config.limits().maxInboundConnectionsPerIp()) {
+                return false;
+            }
+            inboundPerIp.put(ip, count + 1);
+            return true;
+        } finally {
+            registryLock.unlock();
+        }
+    }
+
+    private void releaseInboundIp(@Nullable InetAddress ip) {
+        if (ip == null) {
+            return;
+        }
+        registryLock.lock();
+        try {
+            inboundPerIp.computeIfPresent(ip, (k, v) -> v <= 1 ? null : v - 1);
+        } finally {
+            registryLock.unlock();
+        }
+    }
+
+    // ---- the connection registry ----
+
+    private HostConnection register(Upgrader.Upgraded upgraded, Direction direction, @Nullable InetAddress inboundIp)
+            throws ResourceLimitException {
+        HostConnection connection =
+                new HostConnection("c" + connectionIds.incrementAndGet(), this, upgraded, direction);
+        PeerId peer = connection.remotePeer();
+        boolean first;
+        registryLock.lock();
+        try {
+            @Nullable String refusal = closed.get() ? "the host is closing" : refusal(peer);
+            if (refusal != null) {
+                closeQuietly(upgraded.muxed());
+                throw new ResourceLimitException(refusal);
+            }
+            List<HostConnection> forPeer = connectionsByPeer.computeIfAbsent(peer, p -> new ArrayList<>());
+            first = forPeer.isEmpty();
+            forPeer.add(connection);
+        } finally {
+            registryLock.unlock();
+        }
+        peerstore.putPublicKey(peer, connection.remotePublicKey());
+        if (direction == Direction.OUTBOUND) {
+            peerstore.addAddresses(peer, List.of(connection.remoteAddress()), Peerstore.CONNECTED_TTL);
+        }
+        upgraded.muxed().start(new MuxedConnection.Listener() {
+            @Override
+            public void onStream(MuxedStream stream) {
+                dispatchInbound(connection, stream);
+            }
+
+            @Override
+            public void onClose(@Nullable Throwable cause) {
+                unregister(connection, inboundIp, cause);
+            }
+        });
+        log.debug("connection {} opened", connection);
+        events.publish(new HostEvent.ConnectionOpened(connection));
+        if (first) {
+            events.publish(new HostEvent.PeerConnected(peer, connection));
+        }
+        maybeTrim();
+        return connection;
+    }
+
+    /** Why a new connection to {@code peer} is refused, or null. Caller holds the registry lock. */
+    private @Nullable String refusal(PeerId peer) {
+        HostLimits limits = config.limits();
+        int total = connectionsByPeer.values().stream().mapToInt(List::size).sum();
+        if (total >= limits.maxConnections()) {
+            return "connection limit reached: " + total + " connections open (maxConnections = "
+                    + limits.maxConnections() + ")";
+        }
+        int toPeer = connectionsByPeer.getOrDefault(peer, List.of()).size();
+        if (toPeer >= limits.maxConnectionsPerPeer()) {
+            return "connection limit reached: " + toPeer + " connections open to " + peer + " (maxConnectionsPerPeer = "
+                    + limits.maxConnectionsPerPeer() + ")";
+        }
+        return null;
+    }
+
+    private void unregister(HostConnection connection, @Nullable InetAddress inboundIp, @Nullable Throwable cause) {
+        connection.markClosed();
+        PeerId peer = connection.remotePeer();
+        boolean last = false;
+        registryLock.lock();
+        try {
+            List<HostConnection> forPeer = connectionsByPeer.get(peer);
+            if (forPeer != null && forPeer.remove(connection) && forPeer.isEmpty()) {
+                connectionsByPeer.remove(peer);
+                last = true;
+            }
+        } finally {
+            registryLock.unlock();
+        }
+        releaseInboundIp(inboundIp);
+        String reason = cause == null ? "closed" : describe(cause);
+        log.debug("connection {} closed: {}", connection, reason);
+        events.publish(new HostEvent.ConnectionClosed(connection, reason));
+        if (last) {
+            peerstore.addAddresses(peer, peerstore.addresses(peer), Peerstore.RECENTLY_CONNECTED_TTL);
+            events.publish(new HostEvent.PeerDisconnected(peer));
+        }
+    }
+
+    private List<HostConnection> allConnections() {
+        registryLock.lock();
+        try {
+            return connectionsByPeer.values().stream().flatMap(List::stream).toList();
+        } finally {
+            registryLock.unlock();
+        }
+    }
+
+    private List<HostConnection> connectionsTo(PeerId peer) {
+        registryLock.lock();
+        try {
+            return List.copyOf(connectionsByPeer.getOrDefault(peer, List.of()));
+        } finally {
+            registryLock.unlock();
+        }
+    }
+
+    private boolean isConnected(PeerId peer) {
+        return !connectionsTo(peer).isEmpty();
+    }
+
+    int streamCount(PeerId peer) {
+        return connectionsTo(peer).stream()
+                .mapToInt(HostConnection::streamCount)
+                .sum();
+    }
+
+    @Override
+    public List<Connection> connections() {
+        return List.copyOf(allConnections());
+    }
+
+    @Override
+    public List<Connection> connections(PeerId peer) {
+        return List.copyOf(connectionsTo(peer));
+    }
+
+    private Optional<HostConnection> openConnectionTo(PeerId peer) {
+        return connectionsTo(peer).stream()
+                .filter(HostConnection::isOpen)
+                .max(Comparator.comparing(HostConnection::openedAt));
+    }
+
+    @Override
+    public void disconnect(PeerId peer) {
+        connectionsTo(peer).forEach(HostConnection::close);
+    }
+
+    /** Keeps connections to {@code peer} from being trimmed while any tag protects it. */
+    public void protect(PeerId peer, String tag) {
+        protectedPeers.computeIfAbsent(peer, p -> ConcurrentHashMap.newKeySet()).add(tag);
+    }
+
+    public void unprotect(PeerId peer, String tag) {
+        protectedPeers.computeIfPresent(peer, (p, tags) -> {
+            tags.remove(tag);
+            return tags.isEmpty() ? null : tags;
+        });
+    }
+
+    private void maybeTrim() {
+        if (trimmer.needsTrim(allConnections().size()) && trimming.compareAndSet(false, true)) {
+            try {
+                threads.start("host-trim", this::trim);
+            } catch (IllegalStateException closing) {
+                trimming.set(false);
+            }
+        }
+    }
+
+    private void trim() {
+        try {
+            List<ConnectionTrimmer.Candidate<HostConnection>> candidates = allConnections().stream()
+                    .map(c -> new ConnectionTrimmer.Candidate<>(
+                            c, c.openedAt(), protectedPeers.containsKey(c.remotePeer()), c.streamCount()))
+                    .toList();
+            List<HostConnection> victims = trimmer.select(candidates, Instant.now());
+            if (!victims.isEmpty()) {
+                log.info(
+                        "trimming {} of {} connections (high watermark {}, low watermark {})",
+                        victims.size(),
+                        candidates.size(),
+                        config.highWater(),
+                        config.lowWater());
+            }
+            victims.forEach(HostConnection::close);
+        } finally {
+            trimming.set(false);
+        }
+    }
+
+    // ---- inbound streams ----
+
+    /** Runs on the muxer's reader thread: admit or refuse quickly, and hand the stream to its own thread. */
+    private void dispatchInbound(HostConnection connection, MuxedStream stream) {
+        if (closed.get()) {
+            stream.reset();
+            return;
+        }
+        try {
+            connection.admitStream();
+        } catch (ResourceLimitException e) {
+            stream.reset();
+            if (connection.refusedAndFlooding()) {
+                log.info(
+                        "closing connection {}: the peer keeps opening streams beyond the limit ({})",
+                        connection,
+                        e.getMessage());
+                connection.close();
+            } else {
+                log.debug("refused a stream on {}: {}", connection, e.getMessage());
+            }
+            return;
+        }
+        if (!handlerPermits.tryAcquire()) {
+            connection.abandon();
+            stream.reset();
+            log.warn(
+                    "refused a stream on {}: {} stream handlers already running (maxInboundStreamHandlers)",
+                    connection,
+                    config.limits().maxInboundStreamHandlers());
+            return;
+        }
+        try {
+            threads.start("stream-handler", () -> {
+                try {
+                    serveInbound(connection, stream);
+                } finally {
+                    handlerPermits.release();
+                }
+            });
+        } catch (IllegalStateException closing) {
+            handlerPermits.release();
+            connection.abandon();
+            stream.reset();
+        }
+    }
+
+    private void serveInbound(HostConnection connection, MuxedStream muxed) {
+        String protocol;
+        try {
+            protocol = Multistream.handle(
+                    muxed.in(),
+                    muxed.out(),
+                    handlers::containsKey,
+                    handlers.keySet(),
+                    muxed::setReadTimeout,
+                    config.negotiationTimeout());
+        } catch (IOException e) {
+            log.debug("stream negotiation on {} failed: {}", connection, describe(e));
+            muxed.reset();
+            connection.abandon();
+            return;
+        }
+        StreamHandler handler = handlers.get(protocol);
+        if (handler == null) {
+            muxed.reset();
+            connection.abandon();
+            return;
+        }
+        HostStream stream = connection.track(new HostStream(muxed, protocol, connection, Direction.INBOUND));
+        try {
+            handler.handle(stream);
+            closeQuietly(stream);
+        } catch (IOException e) {
+            log.debug("{} handler ended with {}", protocol, describe(e));
+            stream.reset();
+        } catch (InterruptedException e) {
+            stream.reset();
+        } catch (Exception e) {
+            log.warn("{} handler failed on {}", protocol, stream, e);
+            stream.reset();
+        }
+    }
+
+    @Override
+    public void setStreamHandler(String protocol, StreamHandler handler) {
+        if (!protocol.startsWith("/") || !Multistream.isProposable(protocol)) {
+            throw new IllegalArgumentException("protocol ids start with '/' and are at most "
+                    + Multistream.MAX_PROTOCOL_ID_LENGTH + " characters without newlines: '" + protocol + "'");
+        }
+        handlers.put(protocol, handler);
+        events.publish(new HostEvent.LocalProtocolsChanged(protocols()));
+    }
+
+    @Override
+    public void removeStreamHandler(String protocol) {
+        if (handlers.remove(protocol) != null) {
+            events.publish(new HostEvent.LocalProtocolsChanged(protocols()));
+        }
+    }
+
+    @Override
+    public Set<String> protocols() {
+        return Set.copyOf(handlers.keySet());
+    }
+
+    // ---- dialing ----
+
+    @Override
+    public Connection connect(Multiaddr address) throws IOException {
+        requireOpen();
+        Optional<PeerId> peer = address.peerId();
+        if (peer.isPresent()) {
+            if (peer.get().equals(self)) {
+                throw new IOException("refusing to dial " + address + ": it is this host's own PeerId");
+            }
+            Optional<HostConnection> existing = openConnectionTo(peer.get());
+            if (existing.isPresent()) {
+                return existing.get();
+            }
+        }
+        return dial(address, peer);
+    }
+
+    private Connection dial(Multiaddr address, Optional<PeerId> peer) throws IOException {
+        Multiaddr bare = address.withoutPeerId();
+        Transport transport = transports.stream()
+                .filter(t -> t.canDial(bare))
+                .findFirst()
+                .orElseThrow(() -> new IOException("no transport can dial " + address));
+        RawConnection raw = transport.dial(bare, config.dialTimeout());
+        Upgrader.Upgraded upgraded;
+        try {
+            upgraded = upgrader.outbound(raw, peer);
+        } catch (IOException | RuntimeException e) {
+            closeQuietly(raw);
+            throw e;
+        }
+        return register(upgraded, Direction.OUTBOUND, null);
+    }
+
+    @Override
+    public Connection connect(PeerId peer) throws IOException {
+        requireOpen();
+        if (peer.equals(self)) {
+            throw new IOException("refusing to dial this host's own PeerId");
+        }
+        Optional<HostConnection> existing = openConnectionTo(peer);
+        if (existing.isPresent()) {
+            return existing.get();
+        }
+        CompletableFuture<Connection> mine = new CompletableFuture<>();
+        CompletableFuture<Connection> running = pendingDials.putIfAbsent(peer, mine);
+        if (running != null) {
+            return awaitDial(peer, running);
+        }
+        try {
+            Connection connection = dialAnyAddress(peer);
+            mine.complete(connection);
+            return connection;
+        } catch (IOException | RuntimeException e) {
+            mine.completeExceptionally(e);
+            throw e;
+        } finally {
+            pendingDials.remove(peer, mine);
+        }
+    }
+
+    private Connection awaitDial(PeerId peer, CompletableFuture<Connection> running) throws IOException {
+        Duration bound = config.dialTimeout().plus(config.upgradeTimeout()).multipliedBy(MAX_ADDRESSES_PER_DIAL);
+        try {
+            return running.get(bound.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            throw cause instanceof IOException io ? io : new IOException("dial to " + peer + " failed", cause);
+        } catch (TimeoutException e) {
+            throw new IOException("dial to " + peer + " did not finish within " + bound.toSeconds() + " s");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted while dialing " + peer);
+        }
+    }
+
+    private Connection dialAnyAddress(PeerId peer) throws IOException {
+        List<Multiaddr> addresses = peerstore.addresses(peer).stream()
+                .filter(a -> transports.stream().anyMatch(t -> t.canDial(a)))
+                .limit(MAX_ADDRESSES_PER_DIAL)
+                .toList();
+        if (addresses.isEmpty()) {
+            throw new IOException("no known dialable address for " + peer
+                    + "; connect with a full multiaddr (/ip4/…/tcp/…/p2p/" + peer + ") first");
+        }
+        List<String> failures = new ArrayList<>();
+        for (Multiaddr address : addresses) {
+            try {
+                return dial(address.withPeerId(peer), Optional.of(peer));
+            } catch (IOException e) {
+                failures.add(address + ": " + describe(e));
+            }
+        }
+        throw new IOException("could not reach " + peer + " at any of its " + addresses.size() + " addresses: "
+                + String.join("; ", failures));
+    }
+
+    @Override
+    public Stream newStream(PeerId peer, List<String> protocols) throws IOException {
+        Connection connection = openConnectionTo(peer).map(c -> (Connection) c).orElse(null);
+        if (connection == null) {
+            connection = connect(peer);
+        }
+        return connection.newStream(protocols);
+    }
+
+    // ---- addresses, peerstore, events ----
+
+    @Override
+    public List<Multiaddr> listenAddresses() {
+        return listeners.stream().map(TransportListener::address).toList();
+    }
+
+    @Override
+    public List<Multiaddr> advertisedAddresses() {
+        return ListenAddresses.expandUnspecified(listenAddresses());
+    }
+
+    @Override
+    public Peerstore peerstore() {
+        return peerstore;
+    }
+
+    @Override
+    public AutoCloseable subscribe(Consumer<HostEvent> listener) {
+        return events.subscribe(listener);
+    }
+
+    @Override
+    public void publish(HostEvent event) {
+        events.publish(event);
+    }
+
+    /** Threads this host still owns (for shutdown tests and diagnostics). */
+    public int liveThreadCount() {
+        return threads.size();
+    }
+
+    // ---- shutdown ----
+
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        listeners.forEach(BasicHost::closeQuietly);
+        List<HostConnection> open = allConnections();
+        open.forEach(HostConnection::close);
+        transports.forEach(BasicHost::closeQuietly);
+        if (!threads.closeAndJoin(CLOSE_TIMEOUT)) {
+            log.warn("host {} closed with threads still running", self);
+        }
+        timer.shutdownNow();
+        listeners.clear();
+        log.debug("host {} closed ({} connections)", self, open.size());
+    }
+
+    private void requireOpen() throws IOException {
+        if (closed.get()) {
+            throw new IOException("the host is closed");
+        }
+    }
+
+    static void closeQuietly(AutoCloseable closeable) {
+        try {
+            closeable.close();
+        } catch (Exception ignored) {
+            // Already failing or shutting down; the first error is the one reported.
+        }
+    }
+
+    /** A one-line reason for logs: the exception's own message, or its type when it has none. */
+    static String describe(Throwable e) {
+        String message = e.getMessage();
+        return message == null || message.isBlank() ? e.getClass().getSimpleName() : message;
+    }
+
+    @Override
+    public String toString() {
+        return "host " + self;
+    }
+}

@@ -1,0 +1,47 @@
+package io.servent.p2p.host;
+
+import io.servent.p2p.api.PrivateKey;
+import io.servent.p2p.api.SecurityProtocol;
+import io.servent.p2p.api.StreamMuxer;
+import io.servent.p2p.api.Transport;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Assembles a {@link BasicHost}. Not thread-safe; use from one thread. */
+public final class BasicHostBuilder {
+    private final PrivateKey key;
+    private HostConfig config = HostConfig.defaults();
+    private final List<Transport> transports = new ArrayList<>();
+    private final List<SecurityProtocol> security = new ArrayList<>();
+    private final List<StreamMuxer> muxers = new ArrayList<>();
+
+    BasicHostBuilder(PrivateKey key) {
+        this.key = key;
+    }
+
+    public BasicHostBuilder config(HostConfig value) {
+        this.config = value;
+        return this;
+    }
+
+    public BasicHostBuilder transport(Transport value) {
+        transports.add(value);
+        return this;
+    }
+
+    /** Security protocols in order of preference. */
+    public BasicHostBuilder security(SecurityProtocol value) {
+        security.add(value);
+        return this;
+    }
+
+    /** Muxers in order of preference. */
+    public BasicHostBuilder muxer(StreamMuxer value) {
+        muxers.add(value);
+        return this;
+    }
+
+    public BasicHost build() {
+        return new BasicHost(key, config, transports, security, muxers);
+    }
+}
