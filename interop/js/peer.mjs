@@ -210,9 +210,11 @@ class ByteReader {
     for (;;) {
       const { value, done } = await this.next()
       if (done) return total
-      const b = toBuffer(value)
-      total += b.length
-      if (hash != null) hash.update(b)
+      total += value.byteLength
+      if (hash != null) {
+        // A Uint8ArrayList iterates over its parts: hash them without joining them first.
+        for (const part of value instanceof Uint8Array ? [value] : value) hash.update(part)
+      }
     }
   }
 }
