@@ -19,6 +19,11 @@ import org.jspecify.annotations.Nullable;
  * string and binary form. Parsing is strict and bounded; every multiaddr, however built, prints to
  * a string and encodes to bytes that parse back to it. Immutable and thread-safe.
  *
+ * <p>The string form follows go-multiaddr where implementations differ: {@code /p2p/} values
+ * print as base58btc whatever form they were given in, unix paths are written unescaped ({@code
+ * /unix/tmp/a.sock}, not js-multiaddr's {@code /unix/%2Ftmp%2Fa.sock}), and {@code /http-path/}
+ * values are percent-encoded path segments. Binary forms are the same everywhere.
+ *
  * @see <a href="https://github.com/multiformats/multiaddr">multiaddr</a>
  */
 public final class Multiaddr {

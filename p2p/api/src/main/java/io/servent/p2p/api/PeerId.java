@@ -2,6 +2,7 @@ package io.servent.p2p.api;
 
 import java.util.Arrays;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A peer's identity: the multihash of its public key protobuf, inlined with the identity hash when
@@ -26,16 +27,21 @@ public final class PeerId implements Comparable<PeerId> {
     private final byte[] bytes;
     private final String text;
 
-    private PeerId(Multihash multihash) {
+    /** The inlined key, parsed once: null for sha2-256 ids and for key types servent cannot verify. */
+    private final @Nullable PublicKey inlinedKey;
+
+    private PeerId(Multihash multihash, @Nullable PublicKey inlinedKey) {
         this.multihash = multihash;
         this.bytes = multihash.bytes();
         this.text = Base58.encode(bytes);
+        this.inlinedKey = inlinedKey;
     }
 
     public static PeerId fromPublicKey(PublicKey key) {
         byte[] encoded = key.marshal();
-        return new PeerId(
-                encoded.length <= MAX_INLINE_KEY_LENGTH ? Multihash.identity(encoded) : Multihash.sha256(encoded));
+        return encoded.length <= MAX_INLINE_KEY_LENGTH
+                ? new PeerId(Multihash.identity(encoded), key)
+                : new PeerId(Multihash.sha256(encoded), null);
     }
 
     /**
@@ -48,31 +54,32 @@ public final class PeerId implements Comparable<PeerId> {
             throw new MultiformatException("PeerId of " + bytes.length + " bytes exceeds " + MAX_BYTES);
         }
         Multihash mh = Multihash.decode(bytes);
-        switch (mh.code()) {
+        return switch (mh.code()) {
             case Multihash.SHA2_256 -> {
                 if (mh.digestLength() != SHA256_LENGTH) {
                     throw new MultiformatException(
                             "sha2-256 PeerIds have a 32-byte digest, not " + mh.digestLength() + " bytes");
                 }
+                yield new PeerId(mh, null);
             }
-            case Multihash.IDENTITY -> checkInlinedKey(mh.digest());
+            case Multihash.IDENTITY -> new PeerId(mh, inlinedKey(mh.digest()));
             default ->
                 throw new MultiformatException(
                         "PeerIds use identity or sha2-256 multihashes, not code 0x" + Integer.toHexString(mh.code()));
-        }
-        return new PeerId(mh);
+        };
     }
 
-    /** An inlined key must be one the spec allows inlining and, if we can check it, a valid key. */
-    private static void checkInlinedKey(byte[] encoded) {
+    /**
+     * An inlined key must be one the spec allows inlining, canonically encoded, and if servent can
+     * check it, a valid key. Returns it if servent supports its type.
+     */
+    private static @Nullable PublicKey inlinedKey(byte[] encoded) {
         if (encoded.length > MAX_INLINE_KEY_LENGTH) {
             throw new MultiformatException("identity PeerIds inline keys of at most " + MAX_INLINE_KEY_LENGTH
                     + " bytes; longer keys must be hashed with sha2-256, got " + encoded.length + " bytes");
         }
         KeyProtobuf.Decoded key = KeyProtobuf.decode(encoded, MAX_INLINE_KEY_LENGTH, "inlined public key");
-        if (key.type() == KeyType.ED25519) {
-            Ed25519PublicKey.fromRaw(key.data());
-        }
+        return key.type() == KeyType.ED25519 ? Ed25519PublicKey.fromRaw(key.data()) : null;
     }
 
     /**
@@ -119,11 +126,7 @@ public final class PeerId implements Comparable<PeerId> {
      * sha2-256 ids (RSA, ECDSA: the key must come from the peer) and for inlined Secp256k1 keys.
      */
     public Optional<PublicKey> publicKey() {
-        if (multihash.code() != Multihash.IDENTITY) {
-            return Optional.empty();
-        }
-        KeyProtobuf.Decoded key = KeyProtobuf.decode(multihash.digest(), MAX_INLINE_KEY_LENGTH, "inlined public key");
-        return key.type() == KeyType.ED25519 ? Optional.of(Ed25519PublicKey.fromRaw(key.data())) : Optional.empty();
+        return Optional.ofNullable(inlinedKey);
     }
 
     /** Whether {@code key} is the key this id names. */
