@@ -47,6 +47,11 @@ final class NoiseCipherState {
         return nonce;
     }
 
+    /** Whether the counter reached the reserved value, so no further message may be processed. */
+    boolean exhausted() {
+        return nonce == RESERVED_NONCE;
+    }
+
     NoiseCipherProvider provider() {
         return aead.provider();
     }
