@@ -12,8 +12,13 @@ final class JdkChaChaPoly implements ChaChaPoly {
 
     private static final String TRANSFORMATION = "ChaCha20-Poly1305";
 
-    private final ArrayBlockingQueue<Cipher> pool =
-            new ArrayBlockingQueue<>(4 * Runtime.getRuntime().availableProcessors());
+    // Separate pools per direction: JDK 17 refuses to initialise a cipher with the key and nonce of
+    // its previous initialisation even to decrypt, and when both ends of a session run in one JVM
+    // (tests, the simulator) the receiver's key and nonce are exactly what the sender just used.
+    private final ArrayBlockingQueue<Cipher> encryptors =
+            new ArrayBlockingQueue<>(2 * Runtime.getRuntime().availableProcessors());
+    private final ArrayBlockingQueue<Cipher> decryptors =
+            new ArrayBlockingQueue<>(2 * Runtime.getRuntime().availableProcessors());
 
     private JdkChaChaPoly() {}
 
@@ -25,14 +30,14 @@ final class JdkChaChaPoly implements ChaChaPoly {
     @Override
     public int seal(
             SecretKey key, long nonce, byte[] ad, byte[] in, int inOffset, int length, byte[] out, int outOffset) {
-        Cipher cipher = borrow();
+        Cipher cipher = borrow(encryptors);
         try {
             cipher.init(Cipher.ENCRYPT_MODE, key, ChaChaPoly.nonce(nonce));
             if (ad.length > 0) {
                 cipher.updateAAD(ad);
             }
             int written = cipher.doFinal(in, inOffset, length, out, outOffset);
-            pool.offer(cipher);
+            encryptors.offer(cipher);
             return written;
         } catch (GeneralSecurityException e) {
             throw ChaChaPoly.broken("encryption", e);
@@ -43,7 +48,7 @@ final class JdkChaChaPoly implements ChaChaPoly {
     public int open(
             SecretKey key, long nonce, byte[] ad, byte[] in, int inOffset, int length, byte[] out, int outOffset)
             throws AEADBadTagException {
-        Cipher cipher = borrow();
+        Cipher cipher = borrow(decryptors);
         try {
             cipher.init(Cipher.DECRYPT_MODE, key, ChaChaPoly.nonce(nonce));
             if (ad.length > 0) {
@@ -52,7 +57,7 @@ final class JdkChaChaPoly implements ChaChaPoly {
             int written = cipher.doFinal(in, inOffset, length, out, outOffset);
             // Only a cipher that finished cleanly goes back: JDK 17 refuses to re-initialise one with
             // the key and nonce of a failed decryption.
-            pool.offer(cipher);
+            decryptors.offer(cipher);
             return written;
         } catch (AEADBadTagException e) {
             throw e;
@@ -61,7 +66,7 @@ final class JdkChaChaPoly implements ChaChaPoly {
         }
     }
 
-    private Cipher borrow() {
+    private static Cipher borrow(ArrayBlockingQueue<Cipher> pool) {
         Cipher cipher = pool.poll();
         if (cipher != null) {
             return cipher;

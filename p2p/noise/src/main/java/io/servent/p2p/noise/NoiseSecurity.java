@@ -110,11 +110,8 @@ public final class NoiseSecurity implements SecurityProtocol {
                 }
                 send(out, handshake.writeMessage(payload(localKey)));
             } else {
-                byte[] early = handshake.readMessage(receive(raw, deadline, 0));
-                if (early.length != 0) {
-                    throw new ProtocolViolationException(
-                            "noise handshake message 1 carries a " + early.length + "-byte payload; libp2p sends none");
-                }
+                // receive() admits exactly the ephemeral key: libp2p sends no payload in message 1.
+                handshake.readMessage(receive(raw, deadline, 0));
                 send(out, handshake.writeMessage(payload(localKey)));
                 byte[] payload = handshake.readMessage(receive(raw, deadline, 2));
                 remoteKey = NoisePayload.verify(payload, handshake.remoteStaticKey());
