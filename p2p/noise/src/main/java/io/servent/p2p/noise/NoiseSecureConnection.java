@@ -88,6 +88,11 @@ public final class NoiseSecureConnection implements SecureConnection {
         return provider;
     }
 
+    /** Whether either direction currently borrows a frame buffer (true only with a frame in flight). */
+    boolean holdsBuffers() {
+        return in.holdsBuffer() || out.holdsBuffer();
+    }
+
     @Override
     public Multiaddr localAddress() {
         return raw.localAddress();
