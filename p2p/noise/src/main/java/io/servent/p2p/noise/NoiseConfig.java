@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * Settings of {@link NoiseSecurity}.
+ * Settings of {@link NoiseSecurity}. Immutable.
  *
  * @param handshakeTimeout the whole handshake must finish within this time
  * @param maxHandshakePayloadSize the largest libp2p handshake payload accepted from a peer (identity

@@ -25,6 +25,7 @@ final class NoiseInputStream extends InputStream {
     private final Runnable endSession;
 
     private final byte[] header = new byte[2]; // the length prefix, possibly read in parts
+    private final byte[] one = new byte[1];
     private int headerRead;
     private byte @Nullable [] frame; // ciphertext while reading, then plaintext
     private int frameLength;
@@ -46,7 +47,6 @@ final class NoiseInputStream extends InputStream {
 
     @Override
     public int read() throws IOException {
-        byte[] one = new byte[1];
         int n = read(one, 0, 1);
         return n < 0 ? -1 : one[0] & 0xFF;
     }

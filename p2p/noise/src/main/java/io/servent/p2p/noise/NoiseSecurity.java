@@ -140,7 +140,24 @@ public final class NoiseSecurity implements SecurityProtocol {
         return payload;
     }
 
-    private record SignedStaticKey(PublicKey identity, byte[] payload) {}
+    /** An identity and the payload it signed; the payload is never handed out for modification. */
+    private static final class SignedStaticKey {
+        private final PublicKey identity;
+        private final byte[] payload;
+
+        SignedStaticKey(PublicKey identity, byte[] payload) {
+            this.identity = identity;
+            this.payload = payload;
+        }
+
+        PublicKey identity() {
+            return identity;
+        }
+
+        byte[] payload() {
+            return payload;
+        }
+    }
 
     /** Writes one length-prefixed handshake message in a single write. */
     private static void send(OutputStream out, byte[] message) throws IOException {

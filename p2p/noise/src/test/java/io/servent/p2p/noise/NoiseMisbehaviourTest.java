@@ -275,8 +275,7 @@ class NoiseMisbehaviourTest {
     // ---- the transport phase ----------------------------------------------------------------------
 
     /** Completes a correct handshake with our side as the dialer; returns the peer's transport ciphers. */
-    private NoiseTransportCiphers handshakeWithScriptedResponder(Future<SecureConnection> handshake)
-            throws IOException {
+    private NoiseTransportCiphers handshakeWithScriptedResponder() throws IOException {
         ScriptedNoisePeer peer = ScriptedNoisePeer.responder(theirs);
         assertThat(peer.read()).isEmpty();
         peer.write(NoisePayload.create(peerKey, peer.staticKey.publicKey()));
@@ -296,7 +295,7 @@ class NoiseMisbehaviourTest {
     @Test
     void aTamperedFrameFailsAuthenticationAndEndsTheSession() throws Exception {
         Future<SecureConnection> handshake = dial();
-        NoiseTransportCiphers ciphers = handshakeWithScriptedResponder(handshake);
+        NoiseTransportCiphers ciphers = handshakeWithScriptedResponder();
         try (SecureConnection connection = handshake.get(10, TimeUnit.SECONDS)) {
             theirs.out().write(frame(ciphers, "first"));
             byte[] second = frame(ciphers, "second");
@@ -314,7 +313,7 @@ class NoiseMisbehaviourTest {
     @Test
     void aReplayedFrameFailsAuthentication() throws Exception {
         Future<SecureConnection> handshake = dial();
-        NoiseTransportCiphers ciphers = handshakeWithScriptedResponder(handshake);
+        NoiseTransportCiphers ciphers = handshakeWithScriptedResponder();
         try (SecureConnection connection = handshake.get(10, TimeUnit.SECONDS)) {
             byte[] frame = frame(ciphers, "once");
             theirs.out().write(frame);
@@ -328,7 +327,7 @@ class NoiseMisbehaviourTest {
     @Test
     void aFrameShorterThanTheTagIsRejected() throws Exception {
         Future<SecureConnection> handshake = dial();
-        handshakeWithScriptedResponder(handshake);
+        handshakeWithScriptedResponder();
         try (SecureConnection connection = handshake.get(10, TimeUnit.SECONDS)) {
             theirs.out().write(new byte[] {0, 15});
             theirs.out().write(new byte[15]);
@@ -340,7 +339,7 @@ class NoiseMisbehaviourTest {
     @Test
     void aTruncatedFrameIsAnEofButACleanEndIsMinusOne() throws Exception {
         Future<SecureConnection> handshake = dial();
-        NoiseTransportCiphers ciphers = handshakeWithScriptedResponder(handshake);
+        NoiseTransportCiphers ciphers = handshakeWithScriptedResponder();
         try (SecureConnection connection = handshake.get(10, TimeUnit.SECONDS)) {
             byte[] frame = frame(ciphers, "truncated");
             theirs.out().write(Arrays.copyOf(frame, frame.length - 3));
@@ -354,7 +353,7 @@ class NoiseMisbehaviourTest {
     @Test
     void theEndOfTheStreamBetweenFramesIsMinusOne() throws Exception {
         Future<SecureConnection> handshake = dial();
-        NoiseTransportCiphers ciphers = handshakeWithScriptedResponder(handshake);
+        NoiseTransportCiphers ciphers = handshakeWithScriptedResponder();
         try (SecureConnection connection = handshake.get(10, TimeUnit.SECONDS)) {
             theirs.out().write(frame(ciphers, "last words"));
             byte[] empty = new byte[2 + ChaChaPoly.TAG_LENGTH];
@@ -370,7 +369,7 @@ class NoiseMisbehaviourTest {
     @Test
     void aReadTimeoutInsideAFrameResumesWhereItStopped() throws Exception {
         Future<SecureConnection> handshake = dial();
-        NoiseTransportCiphers ciphers = handshakeWithScriptedResponder(handshake);
+        NoiseTransportCiphers ciphers = handshakeWithScriptedResponder();
         try (SecureConnection connection = handshake.get(10, TimeUnit.SECONDS)) {
             byte[] frame = frame(ciphers, "patience pays");
             connection.setReadTimeout(Duration.ofMillis(100));

@@ -1,0 +1,60 @@
+package io.servent.p2p.noise;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.servent.p2p.api.Ed25519PrivateKey;
+import io.servent.p2p.api.RawConnection;
+import io.servent.p2p.api.SecureConnection;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * A quick look at one Noise connection's throughput over loopback TCP, printed for the record (the
+ * JMH and whole-process benchmarks in {@code bench/} are the real measurement). Both ends run in
+ * this JVM, so the machine's two cores do the encryption and the decryption at once.
+ */
+@Timeout(120)
+class NoiseLoopbackThroughputTest {
+    private static final long TOTAL = 256L << 20;
+
+    @ParameterizedTest
+    @EnumSource(NoiseCipherProvider.class)
+    void measureOneConnection(NoiseCipherProvider provider) throws Exception {
+        NoiseSecurity security = new NoiseSecurity(NoiseConfig.defaults().withCipherProviders(List.of(provider)));
+        Ed25519PrivateKey dialerKey = Ed25519PrivateKey.generate();
+        Ed25519PrivateKey listenerKey = Ed25519PrivateKey.generate();
+        try (NoiseTestPeers peers = new NoiseTestPeers()) {
+            RawConnection[] raw = peers.pair();
+            Future<SecureConnection> inbound = peers.async(() -> security.secureInbound(raw[1], listenerKey));
+            try (SecureConnection dialer = security.secureOutbound(raw[0], dialerKey, Optional.empty());
+                    SecureConnection listener = inbound.get(10, TimeUnit.SECONDS)) {
+                byte[] chunk = new byte[256 * 1024];
+                Future<Void> writer = peers.async(() -> {
+                    for (long sent = 0; sent < TOTAL; sent += chunk.length) {
+                        dialer.out().write(chunk);
+                    }
+                    dialer.out().flush();
+                    return null;
+                });
+                byte[] buffer = new byte[256 * 1024];
+                long start = System.nanoTime();
+                long received = 0;
+                while (received < TOTAL) {
+                    int n = listener.in().read(buffer);
+                    assertThat(n).isPositive();
+                    received += n;
+                }
+                double seconds = (System.nanoTime() - start) / 1e9;
+                writer.get(10, TimeUnit.SECONDS);
+                System.out.printf(
+                        "%s: %d MiB through one noise connection over loopback TCP: %.0f MB/s%n",
+                        provider, TOTAL >> 20, TOTAL / seconds / 1e6);
+            }
+        }
+    }
+}
