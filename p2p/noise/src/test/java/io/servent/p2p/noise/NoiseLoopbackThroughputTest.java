@@ -10,6 +10,7 @@ import java.util.Optional;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -17,12 +18,15 @@ import org.junit.jupiter.params.provider.EnumSource;
  * A quick look at one Noise connection's throughput over loopback TCP, printed for the record (the
  * JMH and whole-process benchmarks in {@code bench/} are the real measurement). Both ends run in
  * this JVM, so the machine's two cores do the encryption and the decryption at once.
+ *
+ * <p>Measurements run only when asked: {@code mvn -pl p2p/noise -am verify -Dservent.measure=true}.
  */
 @Timeout(120)
 class NoiseLoopbackThroughputTest {
     private static final long TOTAL = 256L << 20;
 
     @ParameterizedTest
+    @EnabledIfSystemProperty(named = "servent.measure", matches = "true")
     @EnumSource(NoiseCipherProvider.class)
     void measureOneConnection(NoiseCipherProvider provider) throws Exception {
         NoiseSecurity security = new NoiseSecurity(NoiseConfig.defaults().withCipherProviders(List.of(provider)));
