@@ -61,4 +61,31 @@ class NoiseLoopbackThroughputTest {
             }
         }
     }
+
+    @org.junit.jupiter.api.Test
+    @EnabledIfSystemProperty(named = "servent.measure", matches = "true")
+    void measureHandshakes() throws Exception {
+        NoiseSecurity security = new NoiseSecurity();
+        Ed25519PrivateKey dialerKey = Ed25519PrivateKey.generate();
+        Ed25519PrivateKey listenerKey = Ed25519PrivateKey.generate();
+        try (NoiseTestPeers peers = new NoiseTestPeers()) {
+            int rounds = 300;
+            long[] nanos = new long[rounds];
+            for (int i = 0; i < rounds; i++) {
+                RawConnection[] raw = peers.pair();
+                long start = System.nanoTime();
+                Future<SecureConnection> inbound = peers.async(() -> security.secureInbound(raw[1], listenerKey));
+                SecureConnection outbound = security.secureOutbound(raw[0], dialerKey, Optional.empty());
+                SecureConnection accepted = inbound.get(10, TimeUnit.SECONDS);
+                nanos[i] = System.nanoTime() - start;
+                outbound.close();
+                accepted.close();
+            }
+            long[] measured = java.util.Arrays.copyOfRange(nanos, rounds / 3, rounds); // the rest warmed up
+            java.util.Arrays.sort(measured);
+            System.out.printf(
+                    "noise handshake over loopback TCP, both sides in one JVM: median %.2f ms, p90 %.2f ms%n",
+                    measured[measured.length / 2] / 1e6, measured[measured.length * 9 / 10] / 1e6);
+        }
+    }
 }

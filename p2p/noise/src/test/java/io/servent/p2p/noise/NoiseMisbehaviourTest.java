@@ -97,6 +97,16 @@ class NoiseMisbehaviourTest {
     }
 
     @Test
+    void initiatorSigningAnotherStaticKeyIsRejected() throws Exception {
+        Future<SecureConnection> handshake = accept(security);
+        ScriptedNoisePeer peer = ScriptedNoisePeer.initiator(theirs);
+        peer.write(new byte[0]);
+        NoisePayload.verify(peer.read(), peer.handshake.remoteStaticKey());
+        peer.write(NoisePayload.create(peerKey, X25519KeyPair.generate().publicKey()));
+        assertFails(handshake, ProtocolViolationException.class, "signature in the noise handshake does not verify");
+    }
+
+    @Test
     void responderWithAGarbageSignatureIsRejected() throws Exception {
         Future<SecureConnection> handshake = dial();
         ScriptedNoisePeer peer = ScriptedNoisePeer.responder(theirs);
