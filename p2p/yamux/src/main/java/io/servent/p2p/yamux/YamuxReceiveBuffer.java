@@ -1,0 +1,90 @@
+package io.servent.p2p.yamux;
+
+import java.util.ArrayDeque;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Bytes received on one stream and not yet read, as a queue of chunks. Payload pieces of at least
+ * {@link #SMALL} bytes are kept as they were read (no copy); smaller ones are packed into shared
+ * chunks so that a peer sending one-byte frames cannot make per-chunk overhead dwarf the window.
+ * Not thread-safe: the owning stream calls it under its lock.
+ */
+final class YamuxReceiveBuffer {
+    static final int SMALL = 1024;
+
+    private static final class Chunk {
+        final byte[] array;
+        int start;
+        int end;
+
+        Chunk(byte[] array, int start, int end) {
+            this.array = array;
+            this.start = start;
+            this.end = end;
+        }
+    }
+
+    /** Created on first use: most streams of an idle connection never buffer anything. */
+    private @Nullable ArrayDeque<Chunk> chunks;
+
+    private long size;
+
+    /** Appends a piece the caller hands over (it must not touch {@code piece} afterwards). */
+    void append(byte[] piece) {
+        int length = piece.length;
+        if (length == 0) {
+            return;
+        }
+        ArrayDeque<Chunk> queue = chunks;
+        if (queue == null) {
+            queue = new ArrayDeque<>(4);
+            chunks = queue;
+        }
+        if (length < SMALL) {
+            Chunk tail = queue.peekLast();
+            if (tail == null || tail.array.length - tail.end < length) {
+                tail = new Chunk(new byte[SMALL], 0, 0);
+                queue.addLast(tail);
+            }
+            System.arraycopy(piece, 0, tail.array, tail.end, length);
+            tail.end += length;
+        } else {
+            queue.addLast(new Chunk(piece, 0, length));
+        }
+        size += length;
+    }
+
+    /** Copies up to {@code length} buffered bytes into {@code dst}; returns the count (0 if empty). */
+    int read(byte[] dst, int offset, int length) {
+        ArrayDeque<Chunk> queue = chunks;
+        int copied = 0;
+        while (queue != null && copied < length) {
+            Chunk head = queue.peekFirst();
+            if (head == null) {
+                break;
+            }
+            int n = Math.min(length - copied, head.end - head.start);
+            System.arraycopy(head.array, head.start, dst, offset + copied, n);
+            head.start += n;
+            copied += n;
+            if (head.start == head.end) {
+                queue.pollFirst();
+            }
+        }
+        size -= copied;
+        if (size == 0) {
+            // Drop the deque too, so a quiet stream holds no buffer memory.
+            chunks = null;
+        }
+        return copied;
+    }
+
+    long size() {
+        return size;
+    }
+
+    void clear() {
+        chunks = null;
+        size = 0;
+    }
+}
