@@ -160,7 +160,7 @@ record YamuxHeader(int type, int flags, int streamId, int length) {
         if (has(FLAG_ACK)) f.append("ACK|");
         if (has(FLAG_FIN)) f.append("FIN|");
         if (has(FLAG_RST)) f.append("RST|");
-        if (!f.isEmpty()) f.setLength(f.length() - 1);
-        return typeName(type) + "[" + f + " stream=" + streamIdUnsigned() + " length=" + lengthUnsigned() + "]";
+        if (!f.isEmpty()) f.setCharAt(f.length() - 1, ' ');
+        return typeName(type) + "[" + f + "stream=" + streamIdUnsigned() + " length=" + lengthUnsigned() + "]";
     }
 }

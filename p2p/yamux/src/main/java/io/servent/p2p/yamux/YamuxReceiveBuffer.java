@@ -54,30 +54,47 @@ final class YamuxReceiveBuffer {
         size += length;
     }
 
-    /** Copies up to {@code length} buffered bytes into {@code dst}; returns the count (0 if empty). */
-    int read(byte[] dst, int offset, int length) {
+    /**
+     * Where the oldest unread bytes are: removes up to {@code max} of them from the buffer and returns
+     * their location, or null when empty. The bytes are never written again, so the caller may copy
+     * them after releasing the lock that guards this buffer.
+     */
+    @Nullable
+    Slice take(int max) {
         ArrayDeque<Chunk> queue = chunks;
-        int copied = 0;
-        while (queue != null && copied < length) {
-            Chunk head = queue.peekFirst();
-            if (head == null) {
-                break;
-            }
-            int n = Math.min(length - copied, head.end - head.start);
-            System.arraycopy(head.array, head.start, dst, offset + copied, n);
-            head.start += n;
-            copied += n;
-            if (head.start == head.end) {
-                queue.pollFirst();
-            }
+        if (queue == null || max <= 0) {
+            return null;
         }
-        size -= copied;
+        Chunk head = queue.peekFirst();
+        if (head == null) {
+            return null;
+        }
+        int n = Math.min(max, head.end - head.start);
+        Slice slice = new Slice(head.array, head.start, n);
+        head.start += n;
+        if (head.start == head.end) {
+            queue.pollFirst();
+        }
+        size -= n;
         if (size == 0) {
             // Drop the deque too, so a quiet stream holds no buffer memory.
             chunks = null;
         }
+        return slice;
+    }
+
+    /** Copies up to {@code length} buffered bytes into {@code dst}; returns the count (0 if empty). */
+    int read(byte[] dst, int offset, int length) {
+        int copied = 0;
+        Slice slice;
+        while (copied < length && (slice = take(length - copied)) != null) {
+            System.arraycopy(slice.array(), slice.offset(), dst, offset + copied, slice.length());
+            copied += slice.length();
+        }
         return copied;
     }
+
+    record Slice(byte[] array, int offset, int length) {}
 
     long size() {
         return size;

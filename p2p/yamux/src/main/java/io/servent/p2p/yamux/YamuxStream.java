@@ -140,7 +140,7 @@ final class YamuxStream implements MuxedStream {
             // Reading first on a stream we opened: the peer must hear of it to answer.
             announce();
         }
-        int n;
+        YamuxReceiveBuffer.Slice slice;
         boolean sendUpdate = false;
         lock.lock();
         try {
@@ -158,7 +158,7 @@ final class YamuxStream implements MuxedStream {
                 }
                 remaining = await(readable, timeout, remaining, "read");
             }
-            n = buffer.read(dst, offset, length);
+            slice = Objects.requireNonNull(buffer.take(length));
             if (readHalf == Half.OPEN) {
                 long credit = receiveWindow.nextUpdate(buffer.size(), System.nanoTime(), connection.rttNanos());
                 if (credit > 0) {
@@ -170,10 +170,12 @@ final class YamuxStream implements MuxedStream {
         } finally {
             lock.unlock();
         }
+        // Copy outside the lock so the reader thread never waits for it; the taken bytes are ours.
+        System.arraycopy(slice.array(), slice.offset(), dst, offset, slice.length());
         if (sendUpdate) {
             connection.writer().sendWindowUpdate(this);
         }
-        return n;
+        return slice.length();
     }
 
     private void announce() {
