@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -29,10 +30,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Threads: one reader virtual thread ({@code yamux-reader-<n>}) parses frames, buffers payloads
  * into streams and calls the {@link Listener}; it never runs application code beyond that callback
- * and never writes to the socket. One writer virtual thread ({@code yamux-writer-<n>}) writes the
- * frames the reader and {@link MuxedStream#reset()} queue (pongs, window updates, resets, GoAway)
- * when no application thread is writing, and runs the keep-alive. Application threads write their
- * own Data frames under the connection's write lock (see {@link YamuxWriter}).
+ * and never writes to the socket: the frames it produces (pongs, resets, GoAway) are queued and
+ * written by whoever writes next, or by a short-lived flusher thread (see {@link YamuxWriter}).
+ * Application threads write their own Data frames under the connection's write lock. Keep-alive
+ * pings are queued by the process-wide {@link YamuxTimer}. An idle connection therefore holds one
+ * parked thread, its reader.
  *
  * <p>Locks, in order: the writer's write lock, then a stream's lock. The session lock (stream table
  * insertion, ids, ACK backlog) is never held together with a stream lock, and the writer's queue lock
@@ -80,12 +82,12 @@ public final class YamuxConnection implements MuxedConnection {
     private final AtomicBoolean started = new AtomicBoolean();
     private final AtomicBoolean closing = new AtomicBoolean();
     private volatile @Nullable Listener listener;
-    private volatile boolean closed;
     private volatile boolean remoteGoAway;
     private volatile @Nullable IOException closeCause;
     private volatile long lastReceivedNanos;
     private volatile @Nullable Thread readerThread;
-    private volatile @Nullable Thread writerThread;
+    private volatile @Nullable ScheduledFuture<?> keepAliveTask;
+    private final YamuxKeepAlive keepAlive; // the timer thread only
 
     YamuxConnection(SecureConnection connection, boolean initiator, YamuxConfig config) {
         this.connection = connection;
@@ -93,7 +95,8 @@ public final class YamuxConnection implements MuxedConnection {
         this.initiator = initiator;
         this.number = COUNTER.incrementAndGet();
         this.in = connection.in();
-        this.writer = new YamuxWriter(connection.out(), this::onWriteFailure);
+        this.writer = new YamuxWriter(connection.out(), this::onWriteFailure, "yamux-writer-" + number);
+        this.keepAlive = new YamuxKeepAlive(config.keepAliveInterval(), config.pingTimeout(), System.nanoTime());
         this.budget = new YamuxWindowBudget(config.maxConnectionWindow());
         this.nextStreamId = initiator ? 1 : 2;
     }
@@ -105,10 +108,12 @@ public final class YamuxConnection implements MuxedConnection {
         }
         this.listener = listener;
         lastReceivedNanos = System.nanoTime();
-        writerThread = Thread.ofVirtual().name("yamux-writer-" + number).start(this::writeLoop);
         readerThread = Thread.ofVirtual().name("yamux-reader-" + number).start(this::readLoop);
         // A first RTT sample lets window auto-tuning start early, as go-yamux and js-yamux do.
         sendPing();
+        if (keepAlive.enabled()) {
+            scheduleKeepAlive(System.nanoTime());
+        }
     }
 
     @Override
@@ -220,11 +225,10 @@ public final class YamuxConnection implements MuxedConnection {
     public void close() {
         shutdown(null, YamuxHeader.GO_AWAY_NORMAL);
         join(readerThread);
-        join(writerThread);
     }
 
     private static void join(@Nullable Thread thread) {
-        if (thread == null || thread == Thread.currentThread()) {
+        if (thread == null || Thread.currentThread().equals(thread)) {
             return;
         }
         try {
@@ -277,7 +281,9 @@ public final class YamuxConnection implements MuxedConnection {
     }
 
     private void enqueueControl(YamuxHeader frame) {
-        if (!writer.enqueue(frame)) {
+        if (writer.enqueue(frame)) {
+            writer.drainSoon();
+        } else {
             shutdown(
                     new IOException("yamux: " + YamuxWriter.MAX_QUEUED_CONTROL
                             + " control frames are waiting to be written on " + this + "; the peer does not read"),
@@ -513,7 +519,9 @@ public final class YamuxConnection implements MuxedConnection {
 
     private void onPing(YamuxHeader header) {
         if (header.has(YamuxHeader.FLAG_SYN)) {
-            if (!writer.enqueuePong(header.length())) {
+            if (writer.enqueuePong(header.length())) {
+                writer.drainSoon();
+            } else {
                 log.debug("{}: dropped a pong, too many are queued", this);
             }
         } else if (header.has(YamuxHeader.FLAG_ACK)) {
@@ -537,36 +545,39 @@ public final class YamuxConnection implements MuxedConnection {
         shutdown(cause, -1);
     }
 
-    // ---- the writer thread ----
+    // ---- keep-alive, on the timer thread ----
 
-    private void writeLoop() {
-        YamuxKeepAlive keepAlive =
-                new YamuxKeepAlive(config.keepAliveInterval(), config.pingTimeout(), System.nanoTime());
-        try {
-            while (!closed) {
-                long now = System.nanoTime();
-                switch (keepAlive.tick(now, lastReceivedNanos)) {
-                    case DEAD -> {
-                        IOException cause = new SocketTimeoutException("yamux keep-alive: nothing from the peer for "
-                                + TimeUnit.NANOSECONDS.toMillis(now - lastReceivedNanos) + " ms");
-                        log.info("{}: closing, {}", this, cause.getMessage());
-                        shutdown(cause, -1);
-                        return;
-                    }
-                    case PING -> sendPing();
-                    case NONE -> {}
-                }
-                long wait = keepAlive.nanosUntilDue(System.nanoTime(), lastReceivedNanos);
-                if (writer.hasPending()) {
-                    writer.drain(wait);
-                } else {
-                    writer.awaitWork(wait);
-                }
+    private void scheduleKeepAlive(long nowNanos) {
+        keepAliveTask = YamuxTimer.schedule(this::keepAliveTick, keepAlive.nanosUntilDue(nowNanos, lastReceivedNanos));
+        if (closing.get()) {
+            cancelKeepAlive();
+        }
+    }
+
+    private void keepAliveTick() {
+        if (closing.get()) {
+            return;
+        }
+        long now = System.nanoTime();
+        switch (keepAlive.tick(now, lastReceivedNanos)) {
+            case DEAD -> {
+                IOException cause = new SocketTimeoutException("yamux keep-alive: nothing from the peer for "
+                        + TimeUnit.NANOSECONDS.toMillis(now - lastReceivedNanos) + " ms");
+                log.info("{}: closing, {}", this, cause.getMessage());
+                // Closing touches the socket: not on the shared timer thread.
+                Thread.ofVirtual().name("yamux-close-" + number).start(() -> shutdown(cause, -1));
+                return;
             }
-        } catch (IOException e) {
-            shutdown(e, -1);
-        } catch (InterruptedException e) {
-            shutdown(new InterruptedIOException("yamux writer interrupted"), -1);
+            case PING -> sendPing();
+            case NONE -> {}
+        }
+        scheduleKeepAlive(now);
+    }
+
+    private void cancelKeepAlive() {
+        ScheduledFuture<?> task = keepAliveTask;
+        if (task != null) {
+            task.cancel(false);
         }
     }
 
@@ -581,32 +592,20 @@ public final class YamuxConnection implements MuxedConnection {
             return;
         }
         closeCause = cause;
-        Thread writerNow = writerThread;
-        if (goAwayCode >= 0 && writerNow == null) {
-            // Never started: nothing else writes, so write it here, still bounded by the grace period.
+        cancelKeepAlive();
+        if (goAwayCode >= 0 && writer.enqueue(YamuxHeader.goAway(goAwayCode))) {
+            writer.drainSoon();
             try {
-                writer.writeNow(
-                        YamuxHeader.goAway(goAwayCode),
-                        Math.max(1, config.closeGracePeriod().toNanos()));
-            } catch (IOException e) {
-                log.debug("{}: could not send GoAway: {}", this, e.toString());
-            }
-        } else if (goAwayCode >= 0 && Thread.currentThread() != writerNow) {
-            if (writer.enqueue(YamuxHeader.goAway(goAwayCode))) {
-                try {
-                    writer.awaitGoAwayFlushed(config.closeGracePeriod().toNanos());
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
+                writer.awaitGoAwayFlushed(config.closeGracePeriod().toNanos());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
         }
-        closed = true;
         try {
             connection.close();
         } catch (IOException e) {
             log.debug("{}: closing the secure connection failed: {}", this, e.toString());
         }
-        writer.wake();
         String reason = this + " closed" + (cause == null ? "" : ": " + cause.getMessage());
         for (YamuxStream stream : new ArrayList<>(streams.values())) {
             stream.onConnectionClosed(reason);
@@ -637,9 +636,8 @@ public final class YamuxConnection implements MuxedConnection {
         return readerThread;
     }
 
-    @Nullable
-    Thread writerThread() {
-        return writerThread;
+    boolean flushing() {
+        return writer.flushing();
     }
 
     @Override

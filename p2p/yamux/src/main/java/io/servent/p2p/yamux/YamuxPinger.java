@@ -55,6 +55,7 @@ final class YamuxPinger {
     }
 
     /** Forgets an unanswered ping so the next {@link #start} sends a fresh one. */
+    @SuppressWarnings("ReferenceEquality") // the very future handed out by start()
     void abandon(CompletableFuture<Long> rtt) {
         lock.lock();
         try {

@@ -94,7 +94,30 @@ final class YamuxReceiveBuffer {
         return copied;
     }
 
-    record Slice(byte[] array, int offset, int length) {}
+    /** Where taken bytes are: {@code length} bytes of {@code array} from {@code offset}. */
+    static final class Slice {
+        private final byte[] array;
+        private final int offset;
+        private final int length;
+
+        Slice(byte[] array, int offset, int length) {
+            this.array = array;
+            this.offset = offset;
+            this.length = length;
+        }
+
+        byte[] array() {
+            return array;
+        }
+
+        int offset() {
+            return offset;
+        }
+
+        int length() {
+            return length;
+        }
+    }
 
     long size() {
         return size;

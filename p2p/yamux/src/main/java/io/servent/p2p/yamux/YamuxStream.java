@@ -200,7 +200,11 @@ final class YamuxStream implements MuxedStream {
         }
     }
 
-    /** Waits on {@code condition} (lock held); returns the time left, throws on timeout. */
+    /**
+     * Waits on {@code condition} (lock held); returns the time left, throws on timeout. Callers loop
+     * on their own condition, so spurious wake-ups are harmless.
+     */
+    @SuppressWarnings("WaitNotInLoop")
     private long await(Condition condition, long timeout, long remaining, String what) throws IOException {
         try {
             if (timeout == 0) {

@@ -7,7 +7,7 @@ import java.net.SocketTimeoutException;
 import java.util.ArrayDeque;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.Condition;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
@@ -15,11 +15,12 @@ import java.util.function.Consumer;
  * Puts frames on the secure connection, one whole frame at a time under the connection's write lock.
  *
  * <p>Application threads write their Data frames (and FINs) themselves under the write lock. Frames
- * born on the reader thread (pongs, window updates, resets of refused streams, GoAway) must never
- * wait for the socket, so they are queued here; whoever holds the write lock next drains the queue
- * and flushes, and the connection's writer thread drains it when nobody else is writing. A stream's
- * pending window update is queued at most once and computed when it is written, so the queue is
- * bounded by the number of streams plus the bounded control frames.
+ * born where nobody may wait for the socket (the reader thread's pongs, resets and GoAway, {@link
+ * YamuxStream#reset()}, the keep-alive timer's pings) are queued here. Whoever holds the write lock
+ * next drains the queue and flushes; when nobody is writing, a short-lived virtual thread ({@code
+ * yamux-writer-<n>}) is started to drain it and ends when the queue is empty, so an idle connection
+ * holds no writer thread. A stream's pending window update is queued at most once and computed when
+ * it is written, so the queue is bounded by the number of streams plus the bounded control frames.
  *
  * <p>A failed write leaves the byte stream unframeable, so any I/O error here is reported to the
  * connection, which closes. Thread-safe. Lock order: the write lock, then a stream's lock; the queue
@@ -33,6 +34,9 @@ final class YamuxWriter {
 
     private final OutputStream out;
     private final Consumer<IOException> onFailure;
+    private final String flusherName;
+    /** A flusher thread is running (or about to): enqueuers need not start another. */
+    private final AtomicBoolean flusherActive = new AtomicBoolean();
 
     private final ReentrantLock writeLock = new ReentrantLock();
     private final byte[] header = new byte[YamuxHeader.SIZE]; // guarded by writeLock
@@ -41,17 +45,16 @@ final class YamuxWriter {
     private final CountDownLatch goAwayFlushed = new CountDownLatch(1);
 
     private final ReentrantLock queueLock = new ReentrantLock();
-    private final Condition work = queueLock.newCondition();
     private final ArrayDeque<YamuxHeader> control = new ArrayDeque<>(2); // guarded by queueLock
     private final ArrayDeque<YamuxStream> credits = new ArrayDeque<>(2); // guarded by queueLock
     private int queuedPongs; // guarded by queueLock
-    private boolean woken; // guarded by queueLock
     /** Something is queued: data writers drain on their way out. */
     private volatile boolean pending;
 
-    YamuxWriter(OutputStream out, Consumer<IOException> onFailure) {
+    YamuxWriter(OutputStream out, Consumer<IOException> onFailure, String flusherName) {
         this.out = out;
         this.onFailure = onFailure;
+        this.flusherName = flusherName;
     }
 
     // ---- application threads: whole frames under the write lock ----
@@ -95,18 +98,6 @@ final class YamuxWriter {
         }
     }
 
-    /** Writes one control frame and flushes, from a thread that may block (bounded by the timeout). */
-    void writeNow(YamuxHeader frame, long timeoutNanos) throws IOException {
-        lock(timeoutNanos);
-        try {
-            writeHeaderLocked(frame);
-            drainLocked();
-            flushLocked();
-        } finally {
-            writeLock.unlock();
-        }
-    }
-
     void flush(long timeoutNanos) throws IOException {
         lock(timeoutNanos);
         try {
@@ -138,6 +129,7 @@ final class YamuxWriter {
             }
         } else {
             queueWindowUpdate(stream);
+            drainSoon();
         }
     }
 
@@ -152,7 +144,6 @@ final class YamuxWriter {
             }
             control.addLast(frame);
             pending = true;
-            work.signal();
             return true;
         } finally {
             queueLock.unlock();
@@ -169,7 +160,6 @@ final class YamuxWriter {
             queuedPongs++;
             control.addLast(YamuxHeader.ping(YamuxHeader.FLAG_ACK, opaque));
             pending = true;
-            work.signal();
             return true;
         } finally {
             queueLock.unlock();
@@ -182,7 +172,6 @@ final class YamuxWriter {
         try {
             credits.addLast(stream);
             pending = true;
-            work.signal();
         } finally {
             queueLock.unlock();
         }
@@ -192,43 +181,39 @@ final class YamuxWriter {
         return pending;
     }
 
-    // ---- the connection's writer thread ----
+    /**
+     * Makes sure queued frames get written: if nobody is draining, starts a flusher thread. Never
+     * blocks. A writer holding the lock drains on its way out, so a busy connection starts none.
+     */
+    void drainSoon() {
+        if (pending && flusherActive.compareAndSet(false, true)) {
+            Thread.ofVirtual().name(flusherName).start(this::flushLoop);
+        }
+    }
 
-    /** Waits until something is queued, {@link #wake()} is called or {@code nanos} elapse. */
-    void awaitWork(long nanos) throws InterruptedException {
-        queueLock.lock();
-        try {
-            while (!pending && !woken && nanos > 0) {
-                nanos = work.awaitNanos(nanos);
+    private void flushLoop() {
+        do {
+            try {
+                writeLock.lock();
+                try {
+                    drainLocked();
+                    flushLocked();
+                } finally {
+                    writeLock.unlock();
+                }
+            } catch (IOException e) {
+                // Reported to the connection by failed(); it closes and the queue no longer matters.
+                flusherActive.set(false);
+                return;
             }
-            woken = false;
-        } finally {
-            queueLock.unlock();
-        }
+            flusherActive.set(false);
+            // Something queued after the drain whose enqueuer saw this flusher still active.
+        } while (pending && flusherActive.compareAndSet(false, true));
     }
 
-    void wake() {
-        queueLock.lock();
-        try {
-            woken = true;
-            work.signal();
-        } finally {
-            queueLock.unlock();
-        }
-    }
-
-    /** Drains the queue and flushes; false when the write lock stayed busy for {@code maxWaitNanos}. */
-    boolean drain(long maxWaitNanos) throws IOException, InterruptedException {
-        if (!writeLock.tryLock(maxWaitNanos, TimeUnit.NANOSECONDS)) {
-            return false;
-        }
-        try {
-            drainLocked();
-            flushLocked();
-            return true;
-        } finally {
-            writeLock.unlock();
-        }
+    /** A flusher thread is running; for tests that check every thread ended. */
+    boolean flushing() {
+        return flusherActive.get();
     }
 
     boolean awaitGoAwayFlushed(long nanos) throws InterruptedException {

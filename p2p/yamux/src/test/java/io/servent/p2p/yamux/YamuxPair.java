@@ -42,8 +42,17 @@ final class YamuxPair implements AutoCloseable {
             YamuxConfig clientConfig, YamuxConfig serverConfig, int buffer, UnaryOperator<SecureConnection> wrap)
             throws Exception {
         SecureConnection[] ends = connectedEnds(buffer);
-        YamuxConnection client = new YamuxMuxer(clientConfig).wrap(wrap.apply(ends[0]), true);
-        YamuxConnection server = new YamuxMuxer(serverConfig).wrap(wrap.apply(ends[1]), false);
+        return start(wrap.apply(ends[0]), wrap.apply(ends[1]), clientConfig, serverConfig);
+    }
+
+    /** Puts Yamux on both ends of an existing connection and starts it. */
+    static YamuxPair start(
+            SecureConnection clientEnd,
+            SecureConnection serverEnd,
+            YamuxConfig clientConfig,
+            YamuxConfig serverConfig) {
+        YamuxConnection client = new YamuxMuxer(clientConfig).wrap(clientEnd, true);
+        YamuxConnection server = new YamuxMuxer(serverConfig).wrap(serverEnd, false);
         YamuxPair pair = new YamuxPair(client, server);
         client.start(pair.clientEvents);
         server.start(pair.serverEvents);
