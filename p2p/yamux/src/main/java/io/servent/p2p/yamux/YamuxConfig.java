@@ -10,7 +10,8 @@ import java.time.Duration;
  *     reset
  * @param maxAckBacklog outbound streams the peer has not acknowledged yet; opening more waits up to
  *     {@code streamOpenTimeout} (the libp2p spec recommends 256)
- * @param streamOpenTimeout how long {@code openStream} waits for the ACK backlog to shrink
+ * @param streamOpenTimeout how long {@code openStream} waits for the ACK backlog to shrink (zero: it
+ *     fails at once)
  * @param maxStreamWindow the largest receive window auto-tuning grows one stream to
  * @param maxConnectionWindow the sum of receive windows over all streams of a connection beyond
  *     which auto-tuning stops growing windows (every stream keeps the 256 KiB the spec grants)

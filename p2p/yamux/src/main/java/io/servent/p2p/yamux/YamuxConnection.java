@@ -188,7 +188,7 @@ public final class YamuxConnection implements MuxedConnection {
         if (!started.get()) {
             throw new IllegalStateException("call start() before ping() on " + this);
         }
-        checkCanOpenOrDraining();
+        checkNotClosed();
         YamuxPinger.Started ping = sendPing();
         try {
             return Duration.ofNanos(ping.rttNanos().get(config.pingTimeout().toNanos(), TimeUnit.NANOSECONDS));
@@ -204,7 +204,7 @@ public final class YamuxConnection implements MuxedConnection {
         }
     }
 
-    private void checkCanOpenOrDraining() throws IOException {
+    private void checkNotClosed() throws IOException {
         if (closing.get()) {
             throw new IOException(this + " is closed");
         }

@@ -25,7 +25,9 @@ import org.jspecify.annotations.Nullable;
  * <p>{@link #out()} writes whole Data frames into the secure connection's buffer without flushing;
  * {@code flush()} (and {@link #closeWrite()}) sends them. A write that finds the peer's window full
  * flushes first, then waits. {@link #close()} behaves like closing a TCP socket: it sends a FIN,
- * drops unread data, and answers with a reset if unread data was dropped or the peer sends more.
+ * drops unread data, and answers with a reset if unread data was dropped or the peer sends more;
+ * until the peer ends its side too, the stream still counts towards {@link
+ * YamuxConfig#maxStreams()}.
  * A reset from the peer fails the halves still open and drops unread data; halves that ended
  * cleanly stay ended. A local {@link #reset()} fails both halves.
  *
