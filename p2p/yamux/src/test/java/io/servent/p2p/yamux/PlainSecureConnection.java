@@ -5,7 +5,6 @@ import io.servent.p2p.api.PeerId;
 import io.servent.p2p.api.PublicKey;
 import io.servent.p2p.api.RawConnection;
 import io.servent.p2p.api.SecureConnection;
-import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -28,8 +27,53 @@ final class PlainSecureConnection implements SecureConnection {
         this.raw = raw;
         this.local = local;
         this.remote = remote;
-        this.in = bufferSize > 0 ? new BufferedInputStream(raw.in(), bufferSize) : raw.in();
+        this.in = bufferSize > 0 ? new Buffered(raw.in(), bufferSize) : raw.in();
         this.out = bufferSize > 0 ? new BufferedOutputStream(raw.out(), bufferSize) : raw.out();
+    }
+
+    /**
+     * Reads ahead like a decrypting stream: at most one socket read per call, and large reads go
+     * straight to the caller. (BufferedInputStream asks the socket for available() bytes on every
+     * read, a system call the real Noise layer does not make.)
+     */
+    private static final class Buffered extends InputStream {
+        private final InputStream in;
+        private final byte[] buffer;
+        private int position;
+        private int limit;
+
+        Buffered(InputStream in, int size) {
+            this.in = in;
+            this.buffer = new byte[size];
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xFF;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            if (len == 0) {
+                return 0;
+            }
+            if (position == limit) {
+                if (len >= buffer.length) {
+                    return in.read(b, off, len);
+                }
+                int n = in.read(buffer, 0, buffer.length);
+                if (n < 0) {
+                    return -1;
+                }
+                position = 0;
+                limit = n;
+            }
+            int n = Math.min(len, limit - position);
+            System.arraycopy(buffer, position, b, off, n);
+            position += n;
+            return n;
+        }
     }
 
     @Override
