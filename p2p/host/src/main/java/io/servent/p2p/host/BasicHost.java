@@ -218,7 +218,9 @@ public final class BasicHost implements Host {
             register(upgraded, Direction.INBOUND, ip);
             registered = true;
         } catch (IOException e) {
-            log.info("closing inbound connection from {}: {}", raw.remoteAddress(), describe(e));
+            if (!closed.get()) {
+                log.info("closing inbound connection from {}: {}", raw.remoteAddress(), describe(e));
+            }
             closeQuietly(raw);
         } catch (RuntimeException e) {
             log.warn("closing inbound connection from {} after an internal error", raw.remoteAddress(), e);
@@ -458,7 +460,8 @@ public final class BasicHost implements Host {
                         "closing connection {}: the peer keeps opening streams beyond the limit ({})",
                         connection,
                         e.getMessage());
-                connection.close();
+                // Not on this (the muxer's reader) thread: closing writes a GoAway and may block.
+                closeInBackground(connection);
             } else {
                 log.debug("refused a stream on {}: {}", connection, e.getMessage());
             }
@@ -485,6 +488,14 @@ public final class BasicHost implements Host {
             handlerPermits.release();
             connection.abandon();
             stream.reset();
+        }
+    }
+
+    private void closeInBackground(HostConnection connection) {
+        try {
+            threads.start("host-close", connection::close);
+        } catch (IllegalStateException closing) {
+            // The host is closing every connection anyway.
         }
     }
 

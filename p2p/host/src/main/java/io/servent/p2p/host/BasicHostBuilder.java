@@ -4,6 +4,10 @@ import io.servent.p2p.api.PrivateKey;
 import io.servent.p2p.api.SecurityProtocol;
 import io.servent.p2p.api.StreamMuxer;
 import io.servent.p2p.api.Transport;
+import io.servent.p2p.noise.NoiseSecurity;
+import io.servent.p2p.tcp.TcpTransport;
+import io.servent.p2p.yamux.YamuxConfig;
+import io.servent.p2p.yamux.YamuxMuxer;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -41,7 +45,20 @@ public final class BasicHostBuilder {
         return this;
     }
 
+    /**
+     * Builds the host. Unless set: TCP, Noise, and Yamux sized by {@link HostConfig#limits()}, so that
+     * the muxer enforces the same stream and buffer limits the host reports.
+     */
     public BasicHost build() {
-        return new BasicHost(key, config, transports, security, muxers);
+        List<Transport> t = transports.isEmpty() ? List.of(new TcpTransport()) : transports;
+        List<SecurityProtocol> s = security.isEmpty() ? List.of(new NoiseSecurity()) : security;
+        List<StreamMuxer> m = muxers.isEmpty() ? List.of(defaultYamux(config.limits())) : muxers;
+        return new BasicHost(key, config, t, s, m);
+    }
+
+    static YamuxMuxer defaultYamux(HostLimits limits) {
+        return new YamuxMuxer(YamuxConfig.defaults()
+                .withMaxStreams(limits.maxStreamsPerConnection())
+                .withMaxConnectionWindow(limits.maxBufferedBytesPerConnection()));
     }
 }
