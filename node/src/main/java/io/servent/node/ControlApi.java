@@ -98,7 +98,9 @@ public final class ControlApi implements AutoCloseable {
                 ctx.status(500).json(new ApiError("internal error: " + e));
             });
             config.routes.error(404, ctx -> {
-                if (ctx.result() == null || ctx.result().isEmpty()) {
+                // Our own 404s (unknown peer) already carry a JSON error; unmatched routes get one here.
+                String type = ctx.res().getContentType();
+                if (type == null || !type.startsWith("application/json")) {
                     ctx.json(new ApiError("no such API route: " + ctx.method() + " " + ctx.path()));
                 }
             });
