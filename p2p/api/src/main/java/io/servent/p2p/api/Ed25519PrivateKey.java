@@ -12,10 +12,21 @@ import java.security.spec.NamedParameterSpec;
 import java.util.Arrays;
 
 /**
- * An Ed25519 private key. libp2p encodes it as the 32-byte seed followed by the 32-byte public key;
- * a bare 32-byte seed is accepted too.
+ * An Ed25519 private key. libp2p encodes it as the 32-byte seed followed by the 32-byte public key
+ * (older versions appended the public key twice). Immutable and thread-safe.
+ *
+ * @see <a href="https://github.com/libp2p/specs/blob/master/peer-ids/peer-ids.md#ed25519">Ed25519
+ *     keys</a>
  */
 public final class Ed25519PrivateKey implements PrivateKey {
+    public static final int SEED_LENGTH = 32;
+
+    /**
+     * The provider whose key pair generator turns a fixed 32-byte "random" input into that seed's
+     * key pair; other providers need not behave so, and the RFC 8032 vectors pin this one.
+     */
+    private static final String DERIVING_PROVIDER = "SunEC";
+
     private final byte[] seed;
     private final Ed25519PublicKey publicKey;
     private final java.security.PrivateKey jdkKey;
@@ -37,21 +48,36 @@ public final class Ed25519PrivateKey implements PrivateKey {
         }
     }
 
-    /** From a 32-byte seed, or the 64-byte libp2p form whose second half must be the matching public key. */
+    /**
+     * From a 32-byte seed, the 64-byte libp2p form (seed, public key) or the legacy 96-byte form
+     * (seed, public key, public key); every embedded public key must match the seed.
+     */
     public static Ed25519PrivateKey fromRaw(byte[] raw) {
-        if (raw.length != 32 && raw.length != 64) {
-            throw new MultiformatException("Ed25519 private keys are 32 or 64 bytes, not " + raw.length);
+        if (raw.length == SEED_LENGTH) {
+            return fromSeed(raw);
         }
-        byte[] seed = Arrays.copyOf(raw, 32);
-        Ed25519PrivateKey key = fromSeed(seed);
-        if (raw.length == 64 && !Arrays.equals(Arrays.copyOfRange(raw, 32, 64), key.publicKey.raw())) {
-            throw new MultiformatException("Ed25519 private key's embedded public key does not match its seed");
+        return fromProtobufData(raw);
+    }
+
+    /** The protobuf's Data field: 64 bytes, or the legacy 96; a bare seed is not the spec's form. */
+    static Ed25519PrivateKey fromProtobufData(byte[] data) {
+        if (data.length != 64 && data.length != 96) {
+            throw new MultiformatException("Ed25519 private key data is 64 bytes (seed and public key) or the"
+                    + " legacy 96 (seed and public key twice), not " + data.length);
+        }
+        Ed25519PrivateKey key = fromSeed(Arrays.copyOf(data, SEED_LENGTH));
+        byte[] expected = key.publicKey.raw();
+        for (int offset = 32; offset < data.length; offset += 32) {
+            if (!Arrays.equals(data, offset, offset + 32, expected, 0, 32)) {
+                throw new MultiformatException("Ed25519 private key's public key at byte " + offset
+                        + " does not match the public key of its seed");
+            }
         }
         return key;
     }
 
     public static Ed25519PrivateKey fromSeed(byte[] seed) {
-        if (seed.length != 32) {
+        if (seed.length != SEED_LENGTH) {
             throw new MultiformatException("Ed25519 seeds are 32 bytes, not " + seed.length);
         }
         try {
@@ -60,12 +86,12 @@ public final class Ed25519PrivateKey implements PrivateKey {
                     factory.generatePrivate(new EdECPrivateKeySpec(NamedParameterSpec.ED25519, seed.clone()));
             // The JDK cannot derive a public key from a private one directly; a generator seeded with
             // exactly these bytes produces the matching pair.
-            KeyPairGenerator generator = KeyPairGenerator.getInstance("Ed25519");
+            KeyPairGenerator generator = KeyPairGenerator.getInstance("Ed25519", DERIVING_PROVIDER);
             generator.initialize(NamedParameterSpec.ED25519, new FixedBytesRandom(seed));
             EdECPublicKey pub = (EdECPublicKey) generator.generateKeyPair().getPublic();
             return new Ed25519PrivateKey(seed.clone(), Ed25519PublicKey.fromJdk(pub), priv);
         } catch (GeneralSecurityException e) {
-            throw new MultiformatException("invalid Ed25519 seed: " + e.getMessage(), e);
+            throw new IllegalStateException("the JDK's " + DERIVING_PROVIDER + " provider lacks Ed25519", e);
         }
     }
 

@@ -12,9 +12,25 @@ import java.security.spec.NamedParameterSpec;
 import java.util.Arrays;
 import java.util.HexFormat;
 
-/** An Ed25519 public key (RFC 8032), verified with the JDK's provider. */
+/**
+ * An Ed25519 public key (RFC 8032), verified with the JDK's provider. Parsing checks the encoding
+ * names a point on the curve (RFC 8032 section 5.1.3), so an invalid key fails where it enters,
+ * not at the first signature. Immutable and thread-safe.
+ */
 public final class Ed25519PublicKey implements PublicKey {
     public static final int LENGTH = 32;
+
+    /** The field prime 2^255 - 19. */
+    private static final BigInteger P = BigInteger.TWO.pow(255).subtract(BigInteger.valueOf(19));
+
+    /** The curve constant d = -121665 / 121666 mod p. */
+    private static final BigInteger D = BigInteger.valueOf(-121665)
+            .multiply(BigInteger.valueOf(121666).modInverse(P))
+            .mod(P);
+
+    /** sqrt(-1) mod p = 2^((p-1)/4), used when the first square-root candidate is off by it. */
+    private static final BigInteger SQRT_M1 =
+            BigInteger.TWO.modPow(P.subtract(BigInteger.ONE).shiftRight(2), P);
 
     private final byte[] raw;
     private final java.security.PublicKey jdkKey;
@@ -36,6 +52,11 @@ public final class Ed25519PublicKey implements PublicKey {
         boolean xOdd = (reversed[0] & 0x80) != 0;
         reversed[0] &= 0x7F;
         BigInteger y = new BigInteger(1, reversed);
+        if (!decodesToPoint(y, xOdd)) {
+            throw new MultiformatException(
+                    "invalid Ed25519 public key " + HexFormat.of().formatHex(raw)
+                            + ": it does not encode a point on the curve (RFC 8032 section 5.1.3)");
+        }
         try {
             KeyFactory factory = KeyFactory.getInstance("Ed25519");
             java.security.PublicKey key =
@@ -44,6 +65,28 @@ public final class Ed25519PublicKey implements PublicKey {
         } catch (GeneralSecurityException e) {
             throw new MultiformatException("invalid Ed25519 public key: " + e.getMessage(), e);
         }
+    }
+
+    /** RFC 8032 section 5.1.3: whether some x with the given parity completes (x, y) on the curve. */
+    private static boolean decodesToPoint(BigInteger y, boolean xOdd) {
+        if (y.compareTo(P) >= 0) {
+            return false; // non-canonical y
+        }
+        BigInteger y2 = y.multiply(y).mod(P);
+        BigInteger u = y2.subtract(BigInteger.ONE).mod(P);
+        BigInteger v = D.multiply(y2).add(BigInteger.ONE).mod(P);
+        BigInteger v3 = v.pow(3).mod(P);
+        BigInteger uv7 = u.multiply(v3).multiply(v3).multiply(v).mod(P);
+        BigInteger exponent = P.subtract(BigInteger.valueOf(5)).shiftRight(3);
+        BigInteger x = u.multiply(v3).multiply(uv7.modPow(exponent, P)).mod(P);
+        BigInteger vx2 = v.multiply(x).multiply(x).mod(P);
+        if (!vx2.equals(u)) {
+            if (!vx2.equals(u.negate().mod(P))) {
+                return false; // (y^2 - 1) / (d y^2 + 1) has no square root: not a curve point
+            }
+            x = x.multiply(SQRT_M1).mod(P);
+        }
+        return !(x.signum() == 0 && xOdd); // x = 0 has no negative
     }
 
     static Ed25519PublicKey fromJdk(java.security.interfaces.EdECPublicKey key) {

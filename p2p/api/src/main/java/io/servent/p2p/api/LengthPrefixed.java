@@ -8,7 +8,8 @@ import java.util.Optional;
 
 /**
  * Varint-length-prefixed messages, the framing most libp2p protocols use on a stream. Every read
- * states its maximum, checked before anything is allocated.
+ * states its maximum, checked before anything is allocated; a message cut short costs only the
+ * bytes that arrived. Stateless and thread-safe (the streams are the caller's to guard).
  */
 public final class LengthPrefixed {
     private LengthPrefixed() {}

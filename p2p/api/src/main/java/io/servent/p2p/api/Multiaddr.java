@@ -1,43 +1,75 @@
 package io.servent.p2p.api;
 
 import java.io.ByteArrayOutputStream;
-import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.URLDecoder;
-import java.net.URLEncoder;
+import java.net.NetworkInterface;
+import java.net.SocketException;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A self-describing network address such as {@code /ip4/127.0.0.1/tcp/4001/p2p/12D3KooW…}, in
- * string and binary form. Parsing is strict and bounded. Immutable and thread-safe.
+ * string and binary form. Parsing is strict and bounded; every multiaddr, however built, prints to
+ * a string and encodes to bytes that parse back to it. Immutable and thread-safe.
+ *
+ * <p>The string form follows go-multiaddr where implementations differ: {@code /p2p/} values
+ * print as base58btc whatever form they were given in, unix paths are written unescaped ({@code
+ * /unix/tmp/a.sock}, not js-multiaddr's {@code /unix/%2Ftmp%2Fa.sock}), and {@code /http-path/}
+ * values are percent-encoded path segments. Binary forms are the same everywhere.
  *
  * @see <a href="https://github.com/multiformats/multiaddr">multiaddr</a>
  */
 public final class Multiaddr {
-    /** Addresses in the wild are well under this; longer input is refused before parsing. */
+    /** The longest binary form; longer input is refused before parsing. */
     public static final int MAX_LENGTH = 1024;
 
+    /**
+     * The longest string form; longer input is refused before parsing. It is larger than {@link
+     * #MAX_LENGTH} because text expands values (percent-escapes, decimal ports), and large enough
+     * for the string form of every multiaddr within {@code MAX_LENGTH} bytes.
+     */
+    public static final int MAX_TEXT_LENGTH = 4 * MAX_LENGTH;
+
     public static final int MAX_COMPONENTS = 32;
-    private static final int MAX_VALUE_LENGTH = 512;
 
     private final List<Component> components;
+    private final byte[] bytes;
 
     private Multiaddr(List<Component> components) {
+        if (components.isEmpty()) {
+            throw new MultiformatException("empty multiaddr");
+        }
+        if (components.size() > MAX_COMPONENTS) {
+            throw new MultiformatException("multiaddr has more than " + MAX_COMPONENTS + " components");
+        }
+        for (int i = 0; i < components.size() - 1; i++) {
+            if (components.get(i).protocol().isPath()) {
+                throw new MultiformatException(components.get(i).protocol().protocolName()
+                        + " takes the rest of the address, so it must be the last component");
+            }
+        }
         this.components = List.copyOf(components);
+        this.bytes = encode(this.components);
+        if (bytes.length > MAX_LENGTH) {
+            throw new MultiformatException("multiaddr of " + bytes.length + " bytes exceeds " + MAX_LENGTH);
+        }
     }
 
-    /** One protocol and its value (empty for protocols without one). */
+    /** One protocol and its value (empty for protocols without one), checked when constructed. */
     public record Component(MultiaddrProtocol protocol, byte[] value) {
+        /**
+         * @throws MultiformatException if {@code value} is not a valid binary value of {@code protocol}
+         */
         public Component {
             value = value.clone();
+            MultiaddrValueCodec.validate(protocol, value);
         }
 
         @Override
@@ -45,9 +77,12 @@ public final class Multiaddr {
             return value.clone();
         }
 
-        /** The value in the string form's notation, or empty text for protocols without a value. */
+        /**
+         * The value in the string form's notation ({@code 127.0.0.1}, {@code 4001}, the base58 PeerId,
+         * the absolute unix path), or empty text for protocols without a value.
+         */
         public String valueString() {
-            return protocol.hasValue() ? ValueCodec.toText(protocol, value) : "";
+            return protocol.hasValue() ? MultiaddrValueCodec.toText(protocol, value) : "";
         }
 
         @Override
@@ -62,56 +97,63 @@ public final class Multiaddr {
 
         @Override
         public String toString() {
-            return protocol.hasValue()
-                    ? "/" + protocol.protocolName() + "/" + valueString()
-                    : "/" + protocol.protocolName();
+            if (!protocol.hasValue()) {
+                return "/" + protocol.protocolName();
+            }
+            // A path value starts with '/', which doubles as the separator.
+            return "/" + protocol.protocolName() + (protocol.isPath() ? "" : "/") + valueString();
         }
     }
 
+    /**
+     * Parses the string form. Trailing slashes are ignored, as other implementations do; the legacy
+     * name {@code ipfs} reads as {@code p2p}.
+     */
     public static Multiaddr parse(String text) {
-        if (text.length() > MAX_LENGTH) {
-            throw new MultiformatException("multiaddr of " + text.length() + " characters exceeds " + MAX_LENGTH);
+        if (text.length() > MAX_TEXT_LENGTH) {
+            throw new MultiformatException("multiaddr of " + text.length() + " characters exceeds " + MAX_TEXT_LENGTH);
         }
         if (!text.startsWith("/")) {
-            throw new MultiformatException("multiaddr '" + text + "' must start with '/'");
+            throw new MultiformatException("invalid multiaddr '" + text + "': it must start with '/'");
         }
-        String[] parts = text.substring(1).split("/", -1);
-        if (parts.length == 1 && parts[0].isEmpty()) {
-            throw new MultiformatException("empty multiaddr");
-        }
-        // A trailing slash is tolerated, as other implementations do.
-        int end = parts.length;
-        if (end > 1 && parts[end - 1].isEmpty()) {
+        int end = text.length();
+        while (end > 0 && text.charAt(end - 1) == '/') {
             end--;
         }
+        if (end == 0) {
+            throw new MultiformatException("empty multiaddr '" + text + "'");
+        }
+        String[] parts = text.substring(1, end).split("/", -1);
         List<Component> out = new ArrayList<>();
         int i = 0;
-        while (i < end) {
-            String name = parts[i++];
-            MultiaddrProtocol protocol = MultiaddrProtocol.byName(name)
-                    .orElseThrow(() ->
-                            new MultiformatException("unknown protocol '" + name + "' in multiaddr '" + text + "'"));
-            byte[] value = new byte[0];
-            if (protocol == MultiaddrProtocol.UNIX) {
-                // unix is a path protocol: it takes the rest of the address.
-                if (i >= end) {
-                    throw new MultiformatException("unix in multiaddr '" + text + "' has no path");
+        try {
+            while (i < parts.length) {
+                if (out.size() == MAX_COMPONENTS) {
+                    throw new MultiformatException("it has more than " + MAX_COMPONENTS + " components");
                 }
-                String path = "/" + String.join("/", Arrays.copyOfRange(parts, i, end));
-                value = path.getBytes(StandardCharsets.UTF_8);
-                i = end;
-            } else if (protocol.hasValue()) {
-                if (i >= end) {
-                    throw new MultiformatException(name + " in multiaddr '" + text + "' is missing its value");
+                String name = parts[i++];
+                MultiaddrProtocol protocol = MultiaddrProtocol.byName(name)
+                        .orElseThrow(() -> new MultiformatException("unknown protocol '" + name + "'"));
+                byte[] value = new byte[0];
+                if (protocol.hasValue()) {
+                    if (i >= parts.length) {
+                        throw new MultiformatException(name + " is missing its value");
+                    }
+                    String valueText = protocol.isPath()
+                            ? "/" + String.join("/", Arrays.copyOfRange(parts, i, parts.length))
+                            : parts[i];
+                    i = protocol.isPath() ? parts.length : i + 1;
+                    value = MultiaddrValueCodec.fromText(protocol, valueText);
                 }
-                value = ValueCodec.fromText(protocol, parts[i++]);
+                out.add(new Component(protocol, value));
             }
-            out.add(new Component(protocol, value));
-            checkComponentCount(out.size());
+            return new Multiaddr(out);
+        } catch (MultiformatException e) {
+            throw new MultiformatException("invalid multiaddr '" + text + "': " + e.getMessage(), e);
         }
-        return new Multiaddr(out);
     }
 
+    /** Parses the binary form: {@code <varint code>[<varint length>]<value>} per component. */
     public static Multiaddr fromBytes(byte[] bytes) {
         if (bytes.length > MAX_LENGTH) {
             throw new MultiformatException("multiaddr of " + bytes.length + " bytes exceeds " + MAX_LENGTH);
@@ -121,70 +163,78 @@ public final class Multiaddr {
         }
         List<Component> out = new ArrayList<>();
         int offset = 0;
-        while (offset < bytes.length) {
-            Varint.Decoded code = Varint.decode(bytes, offset);
-            offset += code.length();
-            MultiaddrProtocol protocol = MultiaddrProtocol.byCode(code.value())
-                    .orElseThrow(() -> new MultiformatException("unknown multiaddr protocol code " + code.value()));
-            int size;
-            if (protocol.isVariableSize()) {
-                Varint.Decoded length = Varint.decode(bytes, offset);
-                offset += length.length();
-                if (length.value() > MAX_VALUE_LENGTH) {
-                    throw new MultiformatException(protocol.protocolName() + " value of " + length.value()
-                            + " bytes exceeds " + MAX_VALUE_LENGTH);
+        int start = 0;
+        try {
+            while (offset < bytes.length) {
+                start = offset;
+                if (out.size() == MAX_COMPONENTS) {
+                    throw new MultiformatException("it has more than " + MAX_COMPONENTS + " components");
                 }
-                size = (int) length.value();
-            } else {
-                size = protocol.fixedSize();
+                if (!out.isEmpty() && out.get(out.size() - 1).protocol().isPath()) {
+                    throw new MultiformatException("a component follows the path protocol "
+                            + out.get(out.size() - 1).protocol().protocolName());
+                }
+                Varint.Decoded code = Varint.decode(bytes, offset);
+                MultiaddrProtocol protocol = MultiaddrProtocol.byCode(code.value())
+                        .orElseThrow(() -> new MultiformatException("unknown protocol code " + code.value()));
+                offset += code.length();
+                int size = protocol.fixedSize();
+                if (protocol.isVariableSize()) {
+                    Varint.Decoded length = Varint.decode(bytes, offset);
+                    if (length.value() > MultiaddrValueCodec.MAX_VALUE_LENGTH) {
+                        throw new MultiformatException(protocol.protocolName() + " value of " + length.value()
+                                + " bytes exceeds " + MultiaddrValueCodec.MAX_VALUE_LENGTH);
+                    }
+                    offset += length.length();
+                    size = (int) length.value();
+                }
+                if (size > bytes.length - offset) {
+                    throw new MultiformatException(protocol.protocolName() + " needs " + size + " value bytes but only "
+                            + (bytes.length - offset) + " remain");
+                }
+                out.add(new Component(protocol, Arrays.copyOfRange(bytes, offset, offset + size)));
+                offset += size;
             }
-            if (offset + size > bytes.length) {
-                throw new MultiformatException(protocol.protocolName() + " needs " + size + " value bytes but only "
-                        + (bytes.length - offset) + " remain");
-            }
-            byte[] value = Arrays.copyOfRange(bytes, offset, offset + size);
-            offset += size;
-            ValueCodec.validate(protocol, value);
-            out.add(new Component(protocol, value));
-            checkComponentCount(out.size());
+            return new Multiaddr(out);
+        } catch (MultiformatException e) {
+            throw new MultiformatException(
+                    "invalid multiaddr bytes: component " + (out.size() + 1) + " at byte " + start + ": "
+                            + e.getMessage(),
+                    e);
         }
-        return new Multiaddr(out);
     }
 
     public static Multiaddr of(List<Component> components) {
-        if (components.isEmpty()) {
-            throw new MultiformatException("empty multiaddr");
-        }
-        checkComponentCount(components.size());
-        for (Component c : components) {
-            ValueCodec.validate(c.protocol(), c.value());
-        }
         return new Multiaddr(components);
     }
 
-    /** {@code /ip4/…/tcp/…} or {@code /ip6/…/tcp/…} for a socket address. */
+    /**
+     * {@code /ip4/…/tcp/…} or {@code /ip6/…/tcp/…} for a socket address; a scoped IPv6 address
+     * (link-local {@code fe80::1%eth0}) gets its zone as a leading {@code /ip6zone/…}.
+     */
     public static Multiaddr ofTcp(InetSocketAddress address) {
         InetAddress ip = address.getAddress();
         if (ip == null) {
             throw new MultiformatException("unresolved address " + address);
         }
-        MultiaddrProtocol ipProtocol = ip instanceof Inet4Address ? MultiaddrProtocol.IP4 : MultiaddrProtocol.IP6;
         byte[] port = {(byte) (address.getPort() >> 8), (byte) address.getPort()};
-        return new Multiaddr(
-                List.of(new Component(ipProtocol, ip.getAddress()), new Component(MultiaddrProtocol.TCP, port)));
-    }
-
-    private static void checkComponentCount(int count) {
-        if (count > MAX_COMPONENTS) {
-            throw new MultiformatException("multiaddr has more than " + MAX_COMPONENTS + " components");
+        List<Component> out = new ArrayList<>(3);
+        if (ip instanceof Inet6Address ip6) {
+            String zone = ip6.getScopedInterface() != null
+                    ? ip6.getScopedInterface().getName()
+                    : ip6.getScopeId() != 0 ? Integer.toString(ip6.getScopeId()) : null;
+            if (zone != null) {
+                out.add(new Component(MultiaddrProtocol.IP6ZONE, zone.getBytes(StandardCharsets.UTF_8)));
+            }
+            out.add(new Component(MultiaddrProtocol.IP6, ip.getAddress()));
+        } else {
+            out.add(new Component(MultiaddrProtocol.IP4, ip.getAddress()));
         }
+        out.add(new Component(MultiaddrProtocol.TCP, port));
+        return new Multiaddr(out);
     }
 
-    public List<Component> components() {
-        return components;
-    }
-
-    public byte[] bytes() {
+    private static byte[] encode(List<Component> components) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         for (Component c : components) {
             out.writeBytes(Varint.encode(c.protocol().code()));
@@ -194,6 +244,14 @@ public final class Multiaddr {
             out.writeBytes(c.value);
         }
         return out.toByteArray();
+    }
+
+    public List<Component> components() {
+        return components;
+    }
+
+    public byte[] bytes() {
+        return bytes.clone();
     }
 
     /** The first value of {@code protocol}, in string notation. */
@@ -208,7 +266,11 @@ public final class Multiaddr {
         return components.stream().anyMatch(c -> c.protocol() == protocol);
     }
 
-    /** The peer this address names: the last {@code /p2p/} component. */
+    /**
+     * The peer this address reaches: the last {@code /p2p/} component, unless a {@code
+     * /p2p-circuit} follows it (then the address names a relay, not the peer behind it). For {@code
+     * /…/p2p/RELAY/p2p-circuit/p2p/TARGET} it is TARGET.
+     */
     public Optional<PeerId> peerId() {
         for (int i = components.size() - 1; i >= 0; i--) {
             Component c = components.get(i);
@@ -224,10 +286,15 @@ public final class Multiaddr {
 
     /** This address with a trailing {@code /p2p/<peer>}, replacing one already there. */
     public Multiaddr withPeerId(PeerId peer) {
-        return withoutPeerId().encapsulate(new Multiaddr(List.of(new Component(MultiaddrProtocol.P2P, peer.bytes()))));
+        List<Component> all = new ArrayList<>(components);
+        if (all.get(all.size() - 1).protocol() == MultiaddrProtocol.P2P) {
+            all.remove(all.size() - 1);
+        }
+        all.add(new Component(MultiaddrProtocol.P2P, peer.bytes()));
+        return new Multiaddr(all);
     }
 
-    /** This address without its trailing {@code /p2p/<peer>}, if any. */
+    /** This address without its trailing {@code /p2p/<peer>}, if any (a bare {@code /p2p/<peer>} stays). */
     public Multiaddr withoutPeerId() {
         Component last = components.get(components.size() - 1);
         if (last.protocol() != MultiaddrProtocol.P2P || components.size() == 1) {
@@ -239,11 +306,14 @@ public final class Multiaddr {
     public Multiaddr encapsulate(Multiaddr inner) {
         List<Component> all = new ArrayList<>(components);
         all.addAll(inner.components);
-        checkComponentCount(all.size());
         return new Multiaddr(all);
     }
 
-    /** Everything before the last occurrence of {@code protocol}, or this address if it has none. */
+    /**
+     * Everything before the last occurrence of {@code protocol}. Returns this address unchanged if
+     * {@code protocol} occurs nowhere or only as the first component, since a multiaddr is never
+     * empty; {@link #decapsulate(Multiaddr)} reports that case.
+     */
     public Multiaddr decapsulate(MultiaddrProtocol protocol) {
         for (int i = components.size() - 1; i > 0; i--) {
             if (components.get(i).protocol() == protocol) {
@@ -253,33 +323,75 @@ public final class Multiaddr {
         return this;
     }
 
-    /** For {@code /ip4|ip6/…/tcp/…} prefixes: the socket address, without any DNS lookup. */
+    /**
+     * Everything before the last occurrence of {@code suffix}'s components, as go-multiaddr and
+     * js-multiaddr decapsulate: {@code /ip4/1.2.3.4/udp/1/quic-v1} without {@code /udp/1} is {@code
+     * /ip4/1.2.3.4}. This address if {@code suffix} does not occur; empty if nothing remains.
+     */
+    public Optional<Multiaddr> decapsulate(Multiaddr suffix) {
+        int n = suffix.components.size();
+        for (int i = components.size() - n; i >= 0; i--) {
+            if (components.subList(i, i + n).equals(suffix.components)) {
+                return i == 0 ? Optional.empty() : Optional.of(new Multiaddr(components.subList(0, i)));
+            }
+        }
+        return Optional.of(this);
+    }
+
+    /**
+     * For {@code /ip4|ip6/…/tcp/…} prefixes (optionally after {@code /ip6zone/…}): the socket
+     * address, without any DNS lookup. Empty for other addresses and for zones that name no local
+     * interface.
+     */
     public Optional<InetSocketAddress> toTcpSocketAddress() {
-        if (components.size() < 2) {
+        int first = components.get(0).protocol() == MultiaddrProtocol.IP6ZONE ? 1 : 0;
+        if (components.size() < first + 2) {
             return Optional.empty();
         }
-        Component ip = components.get(0);
-        Component port = components.get(1);
-        if ((ip.protocol() != MultiaddrProtocol.IP4 && ip.protocol() != MultiaddrProtocol.IP6)
-                || port.protocol() != MultiaddrProtocol.TCP) {
+        Component ip = components.get(first);
+        Component port = components.get(first + 1);
+        if (port.protocol() != MultiaddrProtocol.TCP) {
             return Optional.empty();
         }
+        int portNumber = MultiaddrValueCodec.port(port.value);
         try {
-            InetAddress address = InetAddress.getByAddress(ip.value);
-            return Optional.of(new InetSocketAddress(address, ValueCodec.port(port.value)));
+            if (ip.protocol() == MultiaddrProtocol.IP4 && first == 0) {
+                return Optional.of(new InetSocketAddress(InetAddress.getByAddress(ip.value), portNumber));
+            }
+            if (ip.protocol() != MultiaddrProtocol.IP6) {
+                return Optional.empty();
+            }
+            if (first == 0) {
+                return Optional.of(new InetSocketAddress(InetAddress.getByAddress(ip.value), portNumber));
+            }
+            Inet6Address scoped = scoped(ip.value, new String(components.get(0).value, StandardCharsets.UTF_8));
+            return scoped == null ? Optional.empty() : Optional.of(new InetSocketAddress(scoped, portNumber));
         } catch (UnknownHostException e) {
             throw new IllegalStateException("validated IP bytes were rejected", e);
         }
     }
 
+    /** An IPv6 address with a zone: a numeric scope id, or the name of a local interface. */
+    private static @Nullable Inet6Address scoped(byte[] address, String zone) throws UnknownHostException {
+        if (zone.length() <= 9 && zone.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            return Inet6Address.getByAddress(null, address, Integer.parseInt(zone));
+        }
+        try {
+            NetworkInterface nif = NetworkInterface.getByName(zone);
+            return nif == null ? null : Inet6Address.getByAddress(null, address, nif);
+        } catch (SocketException | UnknownHostException e) {
+            return null; // the address is fine, but this host has no such interface or no IPv6 on it
+        }
+    }
+
     @Override
     public boolean equals(Object o) {
-        return o instanceof Multiaddr other && components.equals(other.components);
+        return o instanceof Multiaddr other && Arrays.equals(bytes, other.bytes);
     }
 
     @Override
     public int hashCode() {
-        return components.hashCode();
+        return Arrays.hashCode(bytes);
     }
 
     @Override
@@ -289,229 +401,5 @@ public final class Multiaddr {
             sb.append(c);
         }
         return sb.toString();
-    }
-
-    /** Conversions between each protocol's string notation and its bytes. */
-    private static final class ValueCodec {
-        private ValueCodec() {}
-
-        static byte[] fromText(MultiaddrProtocol protocol, String text) {
-            if (text.length() > MAX_VALUE_LENGTH) {
-                throw new MultiformatException(protocol.protocolName() + " value is too long");
-            }
-            byte[] value =
-                    switch (protocol) {
-                        case IP4 -> ip4(text);
-                        case IP6 -> ip6(text);
-                        case TCP, UDP, DCCP, SCTP -> portBytes(text);
-                        case IPCIDR -> new byte[] {(byte) number(protocol, text, 255)};
-                        case MEMORY -> memory(text);
-                        case P2P -> PeerId.parse(text).bytes();
-                        case ONION -> onion(text, 16, 10);
-                        case ONION3 -> onion(text, 56, 35);
-                        case CERTHASH -> Multibase.decode(text);
-                        case HTTP_PATH ->
-                            URLDecoder.decode(text, StandardCharsets.UTF_8).getBytes(StandardCharsets.UTF_8);
-                        default -> text.getBytes(StandardCharsets.UTF_8);
-                    };
-            validate(protocol, value);
-            return value;
-        }
-
-        static String toText(MultiaddrProtocol protocol, byte[] value) {
-            return switch (protocol) {
-                case IP4 ->
-                    (value[0] & 0xFF) + "." + (value[1] & 0xFF) + "." + (value[2] & 0xFF) + "." + (value[3] & 0xFF);
-                case IP6 -> ip6Text(value);
-                case TCP, UDP, DCCP, SCTP -> Integer.toString(port(value));
-                case IPCIDR -> Integer.toString(value[0] & 0xFF);
-                case MEMORY ->
-                    Long.toUnsignedString(java.nio.ByteBuffer.wrap(value).getLong());
-                case P2P -> PeerId.fromBytes(value).toString();
-                case ONION, ONION3 ->
-                    Multibase.BASE32.encodeBare(Arrays.copyOf(value, value.length - 2)) + ":"
-                            + port(Arrays.copyOfRange(value, value.length - 2, value.length));
-                case CERTHASH -> Multibase.BASE64_URL.encode(value);
-                case HTTP_PATH -> URLEncoder.encode(new String(value, StandardCharsets.UTF_8), StandardCharsets.UTF_8);
-                case UNIX -> new String(value, StandardCharsets.UTF_8).substring(1);
-                default -> new String(value, StandardCharsets.UTF_8);
-            };
-        }
-
-        static void validate(MultiaddrProtocol protocol, byte[] value) {
-            if (!protocol.hasValue()) {
-                if (value.length != 0) {
-                    throw new MultiformatException(protocol.protocolName() + " takes no value");
-                }
-                return;
-            }
-            if (!protocol.isVariableSize() && value.length != protocol.fixedSize()) {
-                throw new MultiformatException(protocol.protocolName() + " values are " + protocol.fixedSize()
-                        + " bytes, not " + value.length);
-            }
-            switch (protocol) {
-                case P2P -> PeerId.fromBytes(value);
-                case CERTHASH -> Multihash.decode(value);
-                case UNIX -> {
-                    String path = utf8(protocol, value);
-                    if (!path.startsWith("/")) {
-                        throw new MultiformatException("unix paths must be absolute");
-                    }
-                }
-                case DNS, DNS4, DNS6, DNSADDR, SNI, IP6ZONE -> {
-                    String s = utf8(protocol, value);
-                    if (s.isEmpty() || s.indexOf('/') >= 0 || value.length > 255) {
-                        throw new MultiformatException(
-                                protocol.protocolName() + " value '" + s + "' must be 1–255 bytes without '/'");
-                    }
-                }
-                default -> {}
-            }
-        }
-
-        private static String utf8(MultiaddrProtocol protocol, byte[] value) {
-            var decoder = StandardCharsets.UTF_8.newDecoder();
-            try {
-                return decoder.decode(java.nio.ByteBuffer.wrap(value)).toString();
-            } catch (java.nio.charset.CharacterCodingException e) {
-                throw new MultiformatException(protocol.protocolName() + " value is not valid UTF-8", e);
-            }
-        }
-
-        static int port(byte[] value) {
-            return ((value[0] & 0xFF) << 8) | (value[1] & 0xFF);
-        }
-
-        private static byte[] portBytes(String text) {
-            int port = number(MultiaddrProtocol.TCP, text, 65535);
-            return new byte[] {(byte) (port >> 8), (byte) port};
-        }
-
-        private static int number(MultiaddrProtocol protocol, String text, int max) {
-            if (text.isEmpty() || text.length() > 5 || !text.chars().allMatch(c -> c >= '0' && c <= '9')) {
-                throw new MultiformatException("'" + text + "' is not a valid " + protocol.protocolName() + " number");
-            }
-            int n = Integer.parseInt(text);
-            if (n > max) {
-                throw new MultiformatException(
-                        text + " is out of range for " + protocol.protocolName() + " (0–" + max + ")");
-            }
-            return n;
-        }
-
-        private static byte[] memory(String text) {
-            if (text.isEmpty() || text.length() > 20 || !text.chars().allMatch(c -> c >= '0' && c <= '9')) {
-                throw new MultiformatException(
-                        "'" + text + "' is not a valid memory address (an unsigned 64-bit number)");
-            }
-            try {
-                return java.nio.ByteBuffer.allocate(8)
-                        .putLong(Long.parseUnsignedLong(text))
-                        .array();
-            } catch (NumberFormatException e) {
-                throw new MultiformatException("memory address " + text + " exceeds 64 bits", e);
-            }
-        }
-
-        private static byte[] ip4(String text) {
-            String[] octets = text.split("\\.", -1);
-            if (octets.length != 4) {
-                throw new MultiformatException("'" + text + "' is not an IPv4 address");
-            }
-            byte[] out = new byte[4];
-            for (int i = 0; i < 4; i++) {
-                String o = octets[i];
-                if (o.isEmpty()
-                        || o.length() > 3
-                        || !o.chars().allMatch(c -> c >= '0' && c <= '9')
-                        || (o.length() > 1 && o.charAt(0) == '0')) {
-                    throw new MultiformatException("'" + text + "' is not an IPv4 address");
-                }
-                int v = Integer.parseInt(o);
-                if (v > 255) {
-                    throw new MultiformatException("'" + text + "' is not an IPv4 address (" + v + " > 255)");
-                }
-                out[i] = (byte) v;
-            }
-            return out;
-        }
-
-        private static byte[] ip6(String text) {
-            // Only literal characters reach InetAddress, so it never consults DNS.
-            if (text.isEmpty()
-                    || text.indexOf(':') < 0
-                    || !text.chars().allMatch(c -> Character.digit(c, 16) >= 0 || c == ':' || c == '.')) {
-                throw new MultiformatException("'" + text + "' is not an IPv6 address");
-            }
-            try {
-                InetAddress address = InetAddress.getByName(text);
-                if (address instanceof Inet6Address) {
-                    return address.getAddress();
-                }
-                // An IPv4-mapped literal (::ffff:1.2.3.4) comes back as IPv4; keep the 16-byte form.
-                byte[] mapped = new byte[16];
-                mapped[10] = (byte) 0xFF;
-                mapped[11] = (byte) 0xFF;
-                System.arraycopy(address.getAddress(), 0, mapped, 12, 4);
-                return mapped;
-            } catch (UnknownHostException e) {
-                throw new MultiformatException("'" + text + "' is not an IPv6 address", e);
-            }
-        }
-
-        /** RFC 5952 text: lower case, leading zeros dropped, the longest run of zero groups as "::". */
-        private static String ip6Text(byte[] value) {
-            int[] groups = new int[8];
-            for (int i = 0; i < 8; i++) {
-                groups[i] = ((value[2 * i] & 0xFF) << 8) | (value[2 * i + 1] & 0xFF);
-            }
-            int bestStart = -1;
-            int bestLength = 0;
-            for (int i = 0; i < 8; ) {
-                if (groups[i] != 0) {
-                    i++;
-                    continue;
-                }
-                int j = i;
-                while (j < 8 && groups[j] == 0) {
-                    j++;
-                }
-                if (j - i > bestLength && j - i >= 2) {
-                    bestStart = i;
-                    bestLength = j - i;
-                }
-                i = j;
-            }
-            StringBuilder sb = new StringBuilder();
-            for (int i = 0; i < 8; i++) {
-                if (i == bestStart) {
-                    sb.append("::");
-                    i += bestLength - 1;
-                    continue;
-                }
-                if (sb.length() > 0 && sb.charAt(sb.length() - 1) != ':') {
-                    sb.append(':');
-                }
-                sb.append(Integer.toHexString(groups[i]));
-            }
-            return sb.toString();
-        }
-
-        private static byte[] onion(String text, int hostChars, int hostBytes) {
-            int colon = text.indexOf(':');
-            if (colon != hostChars) {
-                throw new MultiformatException(
-                        "onion address '" + text + "' must be " + hostChars + " base32 characters, ':' and a port");
-            }
-            byte[] host = Multibase.BASE32.decodeBare(text.substring(0, colon).toLowerCase(Locale.ROOT));
-            int port = number(MultiaddrProtocol.ONION, text.substring(colon + 1), 65535);
-            if (port == 0) {
-                throw new MultiformatException("onion port must be 1–65535");
-            }
-            byte[] out = Arrays.copyOf(host, hostBytes + 2);
-            out[hostBytes] = (byte) (port >> 8);
-            out[hostBytes + 1] = (byte) port;
-            return out;
-        }
     }
 }

@@ -5,7 +5,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The multiaddr protocol table: name, code and value size.
+ * The multiaddr protocol table: name, code and value size, as in the spec's table. {@code memory}
+ * follows go-multiaddr and rust-multiaddr (a 64-bit number); the spec's table and js-multiaddr
+ * make it a variable-length string instead, which matters only to in-process transports.
  *
  * @see <a href="https://github.com/multiformats/multiaddr/blob/master/protocols.csv">protocols.csv</a>
  */
@@ -82,6 +84,14 @@ public enum MultiaddrProtocol {
     /** Whether the value is a varint length followed by that many bytes. */
     public boolean isVariableSize() {
         return sizeBits == Sizes.VARIABLE;
+    }
+
+    /**
+     * Whether the value is a path that takes the rest of the string form ({@code /unix/tmp/a.sock}),
+     * so the protocol can only be the last component.
+     */
+    public boolean isPath() {
+        return this == UNIX;
     }
 
     /** Whether the protocol carries a value at all. */

@@ -5,7 +5,10 @@ import java.util.HexFormat;
 import java.util.Locale;
 
 /**
- * Self-describing base encodings: a one-character prefix names the base.
+ * Self-describing base encodings: a one-character prefix names the base. Encoders write the
+ * canonical form; decoders accept either case for the case-insensitive bases (base16, base32,
+ * base36), as the multibase test vectors require, and refuse non-canonical padding or trailing
+ * bits. Stateless and thread-safe.
  *
  * @see <a href="https://github.com/multiformats/multibase">multibase</a>
  */
@@ -38,6 +41,11 @@ public enum Multibase {
         return prefix;
     }
 
+    /** The spec's name, e.g. {@code base32upper}. */
+    public String specName() {
+        return name().toLowerCase(Locale.ROOT).replace("_", "");
+    }
+
     /** Encodes with this base's prefix. */
     public String encode(byte[] data) {
         return prefix + encodeBare(data);
@@ -64,29 +72,16 @@ public enum Multibase {
     public byte[] decodeBare(String text) {
         if (text.length() > MAX_ENCODED_LENGTH) {
             throw new MultiformatException(
-                    "multibase string of " + text.length() + " characters exceeds " + MAX_ENCODED_LENGTH);
+                    specName() + " string of " + text.length() + " characters exceeds " + MAX_ENCODED_LENGTH);
         }
-        try {
-            return switch (this) {
-                case BASE16 -> HexFormat.of().parseHex(requireCase(text, false));
-                case BASE16_UPPER -> HexFormat.of().parseHex(requireCase(text, true));
-                case BASE32 -> base32Decode(requireCase(text, false));
-                case BASE32_UPPER -> base32Decode(requireCase(text, true).toLowerCase(Locale.ROOT));
-                case BASE36 -> BASE36_CODEC.decode(requireCase(text, false));
-                case BASE36_UPPER -> BASE36_CODEC.decode(requireCase(text, true).toLowerCase(Locale.ROOT));
-                case BASE58_BTC -> Base58.decode(text);
-                case BASE64 -> Base64.getDecoder().decode(requireUnpadded(text));
-                case BASE64_PAD -> Base64.getDecoder().decode(text);
-                case BASE64_URL -> Base64.getUrlDecoder().decode(requireUnpadded(text));
-                case BASE64_URL_PAD -> Base64.getUrlDecoder().decode(text);
-            };
-        } catch (IllegalArgumentException e) {
-            if (e instanceof MultiformatException) {
-                throw e;
-            }
-            throw new MultiformatException(
-                    "invalid " + name().toLowerCase(Locale.ROOT) + " text: " + e.getMessage(), e);
-        }
+        return switch (this) {
+            case BASE16, BASE16_UPPER -> base16Decode(text);
+            case BASE32, BASE32_UPPER -> base32Decode(text);
+            case BASE36, BASE36_UPPER -> BASE36_CODEC.decode(asciiLowerCase(text));
+            case BASE58_BTC -> Base58.decode(text);
+            case BASE64, BASE64_PAD -> base64Decode(text, Base64.getDecoder());
+            case BASE64_URL, BASE64_URL_PAD -> base64Decode(text, Base64.getUrlDecoder());
+        };
     }
 
     /** Decodes a prefixed string. */
@@ -105,25 +100,63 @@ public enum Multibase {
                 return b;
             }
         }
-        throw new MultiformatException("unknown or unsupported multibase prefix '" + p + "'");
+        throw new MultiformatException(String.format("unknown or unsupported multibase prefix U+%04X", (int) p));
     }
 
-    private String requireCase(String text, boolean upper) {
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (upper ? Character.isLowerCase(c) : Character.isUpperCase(c)) {
-                throw new MultiformatException("character '" + c + "' at position " + i + " has the wrong case for "
-                        + name().toLowerCase(Locale.ROOT));
+    /** Lower-cases ASCII only, so no locale or Unicode case rule can turn junk into a digit. */
+    private static String asciiLowerCase(String text) {
+        char[] chars = text.toCharArray();
+        for (int i = 0; i < chars.length; i++) {
+            if (chars[i] >= 'A' && chars[i] <= 'Z') {
+                chars[i] = (char) (chars[i] + ('a' - 'A'));
             }
         }
-        return text;
+        return new String(chars);
     }
 
-    private static String requireUnpadded(String text) {
-        if (text.indexOf('=') >= 0) {
-            throw new MultiformatException("unpadded base64 must not contain '='");
+    private byte[] base16Decode(String text) {
+        if (text.length() % 2 != 0) {
+            throw new MultiformatException(specName() + " text has an odd length " + text.length());
         }
-        return text;
+        byte[] out = new byte[text.length() / 2];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = (byte) ((hexDigit(text, 2 * i) << 4) | hexDigit(text, 2 * i + 1));
+        }
+        return out;
+    }
+
+    private int hexDigit(String text, int i) {
+        char c = text.charAt(i);
+        int v = c < 128 ? Character.digit(c, 16) : -1;
+        if (v < 0) {
+            throw new MultiformatException(invalidCharacter(c, i));
+        }
+        return v;
+    }
+
+    private String invalidCharacter(char c, int position) {
+        return String.format("invalid %s character U+%04X at position %d", specName(), (int) c, position);
+    }
+
+    /** Java's decoders accept missing padding and ignore trailing bits; multibase wants one form. */
+    private byte[] base64Decode(String text, Base64.Decoder decoder) {
+        boolean padded = this == BASE64_PAD || this == BASE64_URL_PAD;
+        if (!padded && text.indexOf('=') >= 0) {
+            throw new MultiformatException(
+                    specName() + " must not contain padding '=' (at position " + text.indexOf('=') + ")");
+        }
+        byte[] out;
+        try {
+            out = decoder.decode(text);
+        } catch (IllegalArgumentException e) {
+            throw new MultiformatException("invalid " + specName() + " text: " + e.getMessage(), e);
+        }
+        if (!encodeBare(out).equals(text)) {
+            throw new MultiformatException("non-canonical " + specName() + " text: "
+                    + (padded ? "padding must complete the last group and " : "")
+                    + "unused trailing bits must be zero");
+        }
+        return out;
     }
 
     private static String base32Encode(byte[] data) {
@@ -144,10 +177,12 @@ public enum Multibase {
         return out.toString();
     }
 
-    private static byte[] base32Decode(String text) {
+    /** RFC 4648 base32 without padding, either case; the unused low bits of the last character must be zero. */
+    private byte[] base32Decode(String text) {
         int remainder = text.length() % 8;
         if (remainder == 1 || remainder == 3 || remainder == 6) {
-            throw new MultiformatException("base32 text of " + text.length() + " characters has an impossible length");
+            throw new MultiformatException(
+                    specName() + " text of " + text.length() + " characters has an impossible length");
         }
         byte[] out = new byte[text.length() * 5 / 8];
         int buffer = 0;
@@ -155,9 +190,10 @@ public enum Multibase {
         int n = 0;
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
-            int v = BASE32_ALPHABET.indexOf(c);
+            char lower = c >= 'A' && c <= 'Z' ? (char) (c + ('a' - 'A')) : c;
+            int v = BASE32_ALPHABET.indexOf(lower);
             if (v < 0) {
-                throw new MultiformatException("invalid base32 character '" + c + "' at position " + i);
+                throw new MultiformatException(invalidCharacter(c, i));
             }
             buffer = (buffer << 5) | v;
             bits += 5;
@@ -167,7 +203,7 @@ public enum Multibase {
             }
         }
         if ((buffer & ((1 << bits) - 1)) != 0) {
-            throw new MultiformatException("base32 text has non-zero padding bits");
+            throw new MultiformatException(specName() + " text has non-zero unused bits in its last character");
         }
         return out;
     }

@@ -7,13 +7,17 @@ import java.util.Arrays;
 import java.util.HexFormat;
 
 /**
- * A self-describing hash: {@code <varint code><varint length><digest>}.
+ * A self-describing hash: {@code <varint code><varint length><digest>}. Digests may be truncated,
+ * as the spec allows, but never longer than their function's output; users that need the full
+ * length (PeerIds, CIDv0) check it. Immutable and thread-safe.
  *
  * @see <a href="https://github.com/multiformats/multihash">multihash</a>
  */
 public final class Multihash {
     public static final int IDENTITY = 0x00;
+    public static final int SHA1 = 0x11;
     public static final int SHA2_256 = 0x12;
+    public static final int SHA2_512 = 0x13;
 
     /** Identity digests larger than this are refused; the largest real use (inlined keys) is far smaller. */
     public static final int MAX_DIGEST_LENGTH = 1024;
@@ -34,8 +38,10 @@ public final class Multihash {
             throw new MultiformatException(
                     "multihash digest of " + digest.length + " bytes exceeds " + MAX_DIGEST_LENGTH);
         }
-        if (code == SHA2_256 && digest.length != 32) {
-            throw new MultiformatException("sha2-256 digests are 32 bytes, not " + digest.length);
+        int max = maxDigestLength(code);
+        if (digest.length > max) {
+            throw new MultiformatException("a multihash of code 0x" + Integer.toHexString(code) + " has at most " + max
+                    + " digest bytes, not " + digest.length);
         }
         return new Multihash(code, digest.clone());
     }
@@ -46,6 +52,16 @@ public final class Multihash {
 
     public static Multihash sha256(byte[] data) {
         return new Multihash(SHA2_256, sha256Digest().digest(data));
+    }
+
+    /** The output length of the hash functions we know; others are bounded only by {@link #MAX_DIGEST_LENGTH}. */
+    private static int maxDigestLength(int code) {
+        return switch (code) {
+            case SHA1 -> 20;
+            case SHA2_256 -> 32;
+            case SHA2_512 -> 64;
+            default -> MAX_DIGEST_LENGTH;
+        };
     }
 
     /** A fresh SHA-256 digest; callers that hash a lot keep one per thread. */
@@ -70,24 +86,35 @@ public final class Multihash {
     /** A multihash decoded from the front of a longer buffer, and the bytes it used. */
     public record Decoded(Multihash multihash, int length) {}
 
+    /** Decodes the multihash that starts at {@code offset}; bytes after it are left to the caller. */
     public static Decoded decodePrefix(byte[] bytes, int offset) {
-        Varint.Decoded code = Varint.decode(bytes, offset);
+        Varint.Decoded code = varint(bytes, offset, "code");
         if (code.value() > Integer.MAX_VALUE) {
-            throw new MultiformatException("multihash code " + code.value() + " is out of range");
-        }
-        Varint.Decoded length = Varint.decode(bytes, offset + code.length());
-        if (length.value() > MAX_DIGEST_LENGTH) {
             throw new MultiformatException(
-                    "multihash digest length " + length.value() + " exceeds " + MAX_DIGEST_LENGTH);
+                    "multihash code " + code.value() + " at byte " + offset + " is out of range");
         }
-        int start = offset + code.length() + length.length();
+        int lengthOffset = offset + code.length();
+        Varint.Decoded length = varint(bytes, lengthOffset, "digest length");
+        if (length.value() > MAX_DIGEST_LENGTH) {
+            throw new MultiformatException("multihash digest length " + length.value() + " at byte " + lengthOffset
+                    + " exceeds " + MAX_DIGEST_LENGTH);
+        }
+        int start = lengthOffset + length.length();
         int len = (int) length.value();
-        if (start + len > bytes.length) {
-            throw new MultiformatException("multihash declares a " + len + "-byte digest but only "
-                    + (bytes.length - start) + " bytes follow");
+        if (len > bytes.length - start) {
+            throw new MultiformatException("multihash declares a " + len + "-byte digest at byte " + start
+                    + " but only " + (bytes.length - start) + " bytes follow");
         }
         Multihash mh = of((int) code.value(), Arrays.copyOfRange(bytes, start, start + len));
         return new Decoded(mh, start + len - offset);
+    }
+
+    private static Varint.Decoded varint(byte[] bytes, int offset, String field) {
+        try {
+            return Varint.decode(bytes, offset);
+        } catch (MultiformatException e) {
+            throw new MultiformatException("multihash " + field + " at byte " + offset + ": " + e.getMessage(), e);
+        }
     }
 
     public int code() {
@@ -102,8 +129,9 @@ public final class Multihash {
         return digest.length;
     }
 
+    /** The binary form, {@code <code><length><digest>}. */
     public byte[] bytes() {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(digest.length + 4);
+        ByteArrayOutputStream out = new ByteArrayOutputStream(digest.length + 2 * Varint.MAX_BYTES);
         out.writeBytes(Varint.encode(code));
         out.writeBytes(Varint.encode(digest.length));
         out.writeBytes(digest);

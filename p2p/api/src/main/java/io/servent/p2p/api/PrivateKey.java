@@ -1,12 +1,6 @@
 package io.servent.p2p.api;
 
-import com.google.protobuf.ByteString;
-import com.google.protobuf.InvalidProtocolBufferException;
-import io.servent.p2p.api.proto.CryptoProto;
-
-/**
- * A host's private key. Immutable and thread-safe.
- */
+/** A host's private key. Implementations are immutable and thread-safe. */
 public sealed interface PrivateKey permits Ed25519PrivateKey {
     int MAX_ENCODED_LENGTH = 4096;
 
@@ -21,27 +15,24 @@ public sealed interface PrivateKey permits Ed25519PrivateKey {
 
     /** The libp2p private key protobuf. */
     default byte[] marshal() {
-        return CryptoProto.PrivateKey.newBuilder()
-                .setType(CryptoProto.KeyType.forNumber(type().number()))
-                .setData(ByteString.copyFrom(raw()))
-                .build()
-                .toByteArray();
+        return KeyProtobuf.encode(type(), raw());
     }
 
+    /**
+     * Parses the libp2p private key protobuf as key files store it. For Ed25519 the data is the seed
+     * and public key (64 bytes) or the legacy seed, public key, public key (96 bytes); the public
+     * key must match the seed.
+     *
+     * @throws MultiformatException if the protobuf is malformed or not canonical, names a key type
+     *     servent does not support, or holds an invalid key
+     */
     static PrivateKey unmarshal(byte[] encoded) {
-        if (encoded.length > MAX_ENCODED_LENGTH) {
-            throw new MultiformatException(
-                    "private key protobuf of " + encoded.length + " bytes exceeds " + MAX_ENCODED_LENGTH);
-        }
-        CryptoProto.PrivateKey proto;
-        try {
-            proto = CryptoProto.PrivateKey.parseFrom(encoded);
-        } catch (InvalidProtocolBufferException e) {
-            throw new MultiformatException("malformed private key protobuf: " + e.getMessage(), e);
-        }
-        return switch (proto.getType()) {
-            case Ed25519 -> Ed25519PrivateKey.fromRaw(proto.getData().toByteArray());
-            default -> throw new MultiformatException("unsupported private key type " + proto.getType());
+        KeyProtobuf.Decoded decoded = KeyProtobuf.decode(encoded, MAX_ENCODED_LENGTH, "private key");
+        return switch (decoded.type()) {
+            case ED25519 -> Ed25519PrivateKey.fromProtobufData(decoded.data());
+            case RSA, SECP256K1, ECDSA ->
+                throw new MultiformatException("unsupported key type "
+                        + decoded.type().specName() + ": servent supports only Ed25519 private keys");
         };
     }
 }

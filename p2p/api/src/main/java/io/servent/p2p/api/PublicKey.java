@@ -1,12 +1,9 @@
 package io.servent.p2p.api;
 
-import com.google.protobuf.ByteString;
-import com.google.protobuf.InvalidProtocolBufferException;
-import io.servent.p2p.api.proto.CryptoProto;
-
 /**
- * A peer's public key. servent creates Ed25519 keys; other key types are recognised on the wire
- * and rejected with a clear message until they are needed.
+ * A peer's public key. servent creates and verifies Ed25519 keys; the other key types of the spec
+ * (RSA, Secp256k1, ECDSA) are recognised on the wire and rejected with an "unsupported key type"
+ * message until they are needed.
  *
  * <p>Implementations are immutable and thread-safe.
  */
@@ -23,32 +20,27 @@ public sealed interface PublicKey permits Ed25519PublicKey {
 
     /** The libp2p key protobuf, deterministically encoded as the peer-ids spec requires. */
     default byte[] marshal() {
-        return CryptoProto.PublicKey.newBuilder()
-                .setType(CryptoProto.KeyType.forNumber(type().number()))
-                .setData(ByteString.copyFrom(raw()))
-                .build()
-                .toByteArray();
+        return KeyProtobuf.encode(type(), raw());
     }
 
     default PeerId peerId() {
         return PeerId.fromPublicKey(this);
     }
 
-    /** Parses the libp2p key protobuf. */
+    /**
+     * Parses the libp2p key protobuf. Only the spec's deterministic encoding is accepted, so the
+     * bytes are exactly {@code unmarshal(encoded).marshal()}.
+     *
+     * @throws MultiformatException if the protobuf is malformed or not canonical, names a key type
+     *     servent does not support, or holds an invalid key
+     */
     static PublicKey unmarshal(byte[] encoded) {
-        if (encoded.length > MAX_ENCODED_LENGTH) {
-            throw new MultiformatException(
-                    "public key protobuf of " + encoded.length + " bytes exceeds " + MAX_ENCODED_LENGTH);
-        }
-        CryptoProto.PublicKey proto;
-        try {
-            proto = CryptoProto.PublicKey.parseFrom(encoded);
-        } catch (InvalidProtocolBufferException e) {
-            throw new MultiformatException("malformed public key protobuf: " + e.getMessage(), e);
-        }
-        return switch (proto.getType()) {
-            case Ed25519 -> Ed25519PublicKey.fromRaw(proto.getData().toByteArray());
-            default -> throw new MultiformatException("unsupported public key type " + proto.getType());
+        KeyProtobuf.Decoded decoded = KeyProtobuf.decode(encoded, MAX_ENCODED_LENGTH, "public key");
+        return switch (decoded.type()) {
+            case ED25519 -> Ed25519PublicKey.fromRaw(decoded.data());
+            case RSA, SECP256K1, ECDSA ->
+                throw new MultiformatException("unsupported key type "
+                        + decoded.type().specName() + ": servent verifies only Ed25519 public keys");
         };
     }
 }

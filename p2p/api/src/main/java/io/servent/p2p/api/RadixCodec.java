@@ -4,7 +4,9 @@ import java.util.Arrays;
 
 /**
  * Big-number radix conversion with leading-zero preservation, the scheme behind base58btc and
- * base36. Quadratic in the input length, so decode input is bounded.
+ * base36: each leading zero byte becomes one leading zero digit and back, so the empty input and
+ * the empty string encode each other. Quadratic in the input length, so decode input is bounded.
+ * Immutable and thread-safe.
  */
 final class RadixCodec {
     static final int MAX_DECODE_LENGTH = 4096;
@@ -58,7 +60,8 @@ final class RadixCodec {
             char c = input.charAt(i);
             int digit = c < 128 ? indexes[c] : -1;
             if (digit < 0) {
-                throw new MultiformatException("invalid " + name + " character '" + c + "' at position " + i);
+                throw new MultiformatException(
+                        String.format("invalid %s character U+%04X at position %d", name, (int) c, i));
             }
             digits[i] = (byte) digit;
         }

@@ -7,7 +7,7 @@ import java.io.OutputStream;
 
 /**
  * Unsigned LEB128 varints as the multiformats spec defines them: at most 9 bytes (63 bits) and
- * minimally encoded.
+ * minimally encoded. Stateless and thread-safe.
  *
  * @see <a href="https://github.com/multiformats/unsigned-varint">unsigned-varint</a>
  */
