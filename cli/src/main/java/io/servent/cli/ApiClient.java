@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Talks to a running daemon through its control API: finds it through {@code daemon.json}, sends
  * the token from {@code api.token}, and turns every failure into a {@link CliException} a person
- * understands. Not thread-safe; one per command.
+ * understands. Use from one thread; one per command.
  */
 final class ApiClient {
     private static final Logger log = LoggerFactory.getLogger(ApiClient.class);

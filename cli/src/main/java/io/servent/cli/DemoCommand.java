@@ -37,8 +37,8 @@ import picocli.CommandLine.Spec;
         name = "demo",
         mixinStandardHelpOptions = true,
         description = {
-            "Start two peers on this machine and watch them meet: identities, a Noise + Yamux connection,",
-            "identify, pings and a payload exchange. Cleans up after itself."
+            "Watch two local peers meet: identities, Noise + Yamux, identify, pings, payloads.",
+            "Both run in this process on 127.0.0.1 with throwaway data directories."
         })
 final class DemoCommand implements Callable<Integer> {
     /** A small protocol only the demo serves: echo what arrives, up to a bound. */

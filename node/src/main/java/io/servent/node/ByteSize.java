@@ -7,6 +7,7 @@ import java.util.regex.Pattern;
 /**
  * Byte counts as people write them: {@code 1048576}, {@code 64KiB}, {@code 256 MiB}, {@code 1.5GB}.
  * Binary units (KiB, MiB, GiB, TiB) are powers of 1024, decimal ones (kB, MB, GB, TB) powers of 1000.
+ * Stateless and thread-safe.
  */
 public final class ByteSize {
     private static final Pattern SIZE = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*([a-z]*)");

@@ -6,7 +6,7 @@ import org.slf4j.ILoggerFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Sets the root log level at run time ({@code --log-level}, {@code [log].level}). */
+/** Sets the root log level at run time ({@code --log-level}, {@code [log].level}). Thread-safe. */
 public final class LogLevels {
     private LogLevels() {}
 

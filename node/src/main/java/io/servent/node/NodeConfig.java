@@ -12,7 +12,7 @@ import java.util.Set;
 
 /**
  * What a daemon runs with: the {@code servent.toml} settings after command-line overrides.
- * Immutable; start from {@link #defaults()}.
+ * Immutable and thread-safe; start from {@link #defaults()}.
  *
  * @param listen libp2p addresses to listen on ({@code [network].listen})
  * @param api the control API's address; always a loopback address ({@code [api].listen})

@@ -10,7 +10,7 @@ import java.util.Optional;
 
 /**
  * What a running daemon publishes in {@code daemon.json} so the CLI can find it: written atomically
- * once the daemon is up, deleted on clean exit.
+ * once the daemon is up, deleted on clean exit. Immutable.
  *
  * @param pid the daemon's process id
  * @param apiUrl base URL of the control API, e.g. {@code http://127.0.0.1:4080}

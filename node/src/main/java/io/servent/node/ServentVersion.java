@@ -5,7 +5,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.Properties;
 
-/** The servent version, from the Maven project version baked into {@code version.properties}. */
+/** The servent version, from the Maven project version baked into {@code version.properties}. Thread-safe. */
 public final class ServentVersion {
     private static final String VERSION = load();
 
