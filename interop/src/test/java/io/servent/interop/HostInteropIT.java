@@ -63,7 +63,7 @@ import org.slf4j.LoggerFactory;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class HostInteropIT {
     private static final Logger log = LoggerFactory.getLogger(HostInteropIT.class);
-    private static final Duration WAIT = Duration.ofSeconds(15);
+    private static final Duration WAIT = Duration.ofSeconds(30);
     private static final String NOISE = "/noise";
     private static final String YAMUX = "/yamux/1.0.0";
     private static final AtomicInteger NONCE = new AtomicInteger();

@@ -9,6 +9,7 @@ import io.servent.interop.JsPeer.PerfResult;
 import io.servent.interop.ServentPeer.EchoOutcome;
 import io.servent.interop.ServentPeer.Echoed;
 import io.servent.p2p.api.Connection;
+import io.servent.p2p.noise.NoiseSecurity;
 import io.servent.p2p.testing.Await;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -72,6 +73,7 @@ class HostTransferIT {
         if (js != null) {
             js.close();
         }
+        log.info("servent's Noise uses {} for ChaCha20-Poly1305", new NoiseSecurity().aeadProvider());
         rates.forEach((what, rate) -> log.info("256 MiB {}: {}", what, rate));
     }
 

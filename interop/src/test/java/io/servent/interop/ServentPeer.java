@@ -15,6 +15,7 @@ import io.servent.p2p.ping.PingService;
 import io.servent.p2p.testing.Await;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -29,6 +30,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The servent side of the interop tests: a {@link BasicHost} in the test JVM with the default TCP +
@@ -48,11 +50,7 @@ final class ServentPeer implements AutoCloseable {
     record Echoed(PeerId peer, long bytes, String sha256) {}
 
     /** A servent-side echo: what went out and what came back, each with its SHA-256 (hex). */
-    record EchoOutcome(long sent, String sentSha256, long received, String receivedSha256, Duration time) {
-        double megabytesPerSecond() {
-            return sent / 1e6 / (time.toNanos() / 1e9);
-        }
-    }
+    record EchoOutcome(long sent, String sentSha256, long received, String receivedSha256, Duration time) {}
 
     private final BasicHost host;
     private final IdentifyService identify;
@@ -146,7 +144,7 @@ final class ServentPeer implements AutoCloseable {
         return found;
     }
 
-    private <T extends HostEvent> @org.jspecify.annotations.Nullable T find(Class<T> type, Predicate<T> match) {
+    private <T extends HostEvent> @Nullable T find(Class<T> type, Predicate<T> match) {
         for (HostEvent e : events) {
             if (type.isInstance(e) && match.test(type.cast(e))) {
                 return type.cast(e);
@@ -251,7 +249,7 @@ final class ServentPeer implements AutoCloseable {
         } catch (InterruptedException e) {
             stream.reset();
             Thread.currentThread().interrupt();
-            throw new java.io.InterruptedIOException("interrupted during the echo");
+            throw new InterruptedIOException("interrupted during the echo");
         } catch (IOException | RuntimeException e) {
             stream.reset();
             throw e;
@@ -270,20 +268,6 @@ final class ServentPeer implements AutoCloseable {
             total += n;
         }
         return new Drained(total, HexFormat.of().formatHex(hash.digest()));
-    }
-
-    /** The SHA-256 (hex) of what {@link #echo} sends for this size and seed. */
-    static String sha256Of(long bytes, long seed) {
-        MessageDigest hash = sha256();
-        SplittableRandom random = new SplittableRandom(seed);
-        byte[] chunk = new byte[CHUNK];
-        for (long left = bytes; left > 0; ) {
-            int n = (int) Math.min(chunk.length, left);
-            random.nextBytes(chunk);
-            hash.update(chunk, 0, n);
-            left -= n;
-        }
-        return HexFormat.of().formatHex(hash.digest());
     }
 
     static MessageDigest sha256() {
