@@ -28,6 +28,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -39,6 +40,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
@@ -438,6 +440,40 @@ class HostInteropIT {
         Connection again = connect(dialer, false);
         assertThat(again).isNotEqualTo(connection);
         assertThat(servent.ping().ping(js.peerId(), 1)).hasSize(1);
+    }
+
+    /**
+     * Known gap, kept as the failing test for its fix: Yamux closes the TCP socket right after its
+     * GoAway, while js is still sending window updates. The kernel answers those with a TCP RST, js
+     * aborts the connection on "write ECONNRESET" before reading the stream's RST frame and the GoAway
+     * still in its buffer, and then ends the half-read stream as if the transfer were complete (js
+     * reports "asked for N bytes, the server sent M"). A graceful close needs a half-close in the
+     * connection API: send GoAway, shut the write side (FIN), read until the peer's EOF or a grace
+     * period, then close.
+     */
+    @Test
+    @Disabled("servent's yamux close does not half-close and drain; js then reads a reset stream as ended")
+    void aDisconnectMidTransferIsAnErrorForJsNotACleanEnd() throws Exception {
+        Connection connection = connect(Dialer.SERVENT, false);
+        expectedJsLog = line -> line.startsWith("[js-peer] command perf (id ");
+        CompletableFuture<RuntimeException> download = CompletableFuture.supplyAsync(() -> {
+            try {
+                js.perf(servent.addr(), 0, 1L << 30, WAIT);
+                return new IllegalStateException("the download finished");
+            } catch (JsPeerException e) {
+                return e;
+            }
+        });
+        Await.until(
+                WAIT,
+                () -> connection.streams().stream().anyMatch(s -> s.protocol().equals(JsPeer.PERF_PROTOCOL)),
+                "servent serves the js download");
+
+        servent.host().disconnect(js.peerId());
+
+        assertThat(download.get(WAIT.toMillis(), TimeUnit.MILLISECONDS))
+                .isInstanceOf(JsPeerException.class)
+                .hasMessageContaining("StreamResetError");
     }
 
     @ParameterizedTest
