@@ -62,6 +62,32 @@ class RelayBadInputTest {
     }
 
     @Test
+    void requestsOverARelayedConnectionAreDenied() throws Exception {
+        RelayNet.Relay r1 = net.relay(RelayConfig.defaults().withLimit(RelayLimit.NONE));
+        RelayNet.Peer r2 = net.peer();
+        new RelayService(r2.host(), RelayConfig.defaults()).close(); // handlers come and go cleanly
+        RelayService service = new RelayService(r2.host(), RelayConfig.defaults());
+        try {
+            var behindR1 = r2.host().listen(r1.circuit()).withPeerId(r2.host().peerId());
+            RelayNet.Peer a = net.peer();
+            var relayed = a.host().connect(behindR1);
+            assertThat(RelayService.isRelayed(relayed)).isTrue();
+
+            try (Stream stream = relayed.newStream(CircuitRelay.HOP_PROTOCOL_ID)) {
+                stream.setReadTimeout(Duration.ofSeconds(10));
+                CircuitMessages.write(stream, hop(CircuitProto.HopMessage.Type.RESERVE));
+                assertThat(readHop(stream).getStatus()).isEqualTo(CircuitProto.Status.PERMISSION_DENIED);
+            }
+            assertThat(service.reservationCount()).isZero();
+            assertThatThrownBy(() -> a.transport().reserve(behindR1))
+                    .as("the client does not even ask")
+                    .hasMessageContaining("relays do not chain");
+        } finally {
+            service.close();
+        }
+    }
+
+    @Test
     void theRelayRefusesAnOversizedRequestBeforeReadingIt() throws Exception {
         RelayNet.Relay r = net.relay(RelayConfig.defaults());
         BasicHost x = net.host();
