@@ -78,6 +78,48 @@ class RelayCircuitTest {
     }
 
     @Test
+    void relaysBulkDataAndReportsItsThroughput() throws Exception {
+        RelayNet.Relay r = net.relay(RelayConfig.defaults().withLimit(RelayLimit.NONE));
+        RelayNet.Peer a = net.peer();
+        RelayNet.Peer b = net.peer();
+        Connection direct = b.host()
+                .connect(a.host().listenAddresses().get(0).withPeerId(a.host().peerId()));
+        Connection relayed = b.host()
+                .connect(a.host().listen(r.circuit()).withPeerId(a.host().peerId()));
+        long size = 64L << 20;
+        sink(direct, size); // warm-up of both paths' code
+        sink(relayed, size / 4);
+
+        double directMBps = 0;
+        double relayedMBps = 0;
+        for (int round = 0; round < 2; round++) { // best of two, alternating, so neither path gets all the warm-up
+            directMBps = Math.max(directMBps, sink(direct, size));
+            relayedMBps = Math.max(relayedMBps, sink(relayed, size));
+        }
+
+        System.out.printf(
+                "relay throughput, %d MiB one way: direct %.0f MB/s, through the relay %.0f MB/s (%.2f of direct)%n",
+                size >> 20, directMBps, relayedMBps, relayedMBps / directMBps);
+        assertThat(relayedMBps).isPositive();
+    }
+
+    /** Uploads {@code size} bytes to the sink; returns MB/s. */
+    private static double sink(Connection connection, long size) throws IOException {
+        byte[] chunk = new byte[64 * 1024];
+        long start = System.nanoTime();
+        try (Stream stream = connection.newStream(RelayNet.SINK)) {
+            for (long sent = 0; sent < size; sent += chunk.length) {
+                stream.out().write(chunk, 0, (int) Math.min(chunk.length, size - sent));
+            }
+            stream.out().flush();
+            stream.closeWrite();
+            long received = java.nio.ByteBuffer.wrap(stream.in().readNBytes(8)).getLong();
+            assertThat(received).isEqualTo(size);
+        }
+        return size / 1e6 / ((System.nanoTime() - start) / 1e9);
+    }
+
+    @Test
     void aDataLimitCutsTheCircuit() throws Exception {
         RelayNet.Relay r = net.relay(RelayConfig.defaults().withLimit(new RelayLimit(Duration.ZERO, 64 * 1024)));
         RelayNet.Peer a = net.peer();

@@ -14,6 +14,9 @@ import java.util.List;
 /** Real hosts on loopback (TCP + Noise + Yamux) for relay tests; closes them all afterwards. */
 final class RelayNet implements AutoCloseable {
     static final String ECHO = "/test/echo/1.0.0";
+    /** Reads everything, then answers with the byte count as 8 bytes. */
+    static final String SINK = "/test/sink/1.0.0";
+
     static final Multiaddr LOOPBACK = Multiaddr.parse("/ip4/127.0.0.1/tcp/0");
 
     /** A host that can dial and listen on circuit addresses. */
@@ -37,6 +40,7 @@ final class RelayNet implements AutoCloseable {
                 .build();
         closeables.add(host);
         host.setStreamHandler(ECHO, RelayNet::echo);
+        host.setStreamHandler(SINK, RelayNet::sink);
         host.start();
         return host;
     }
@@ -64,6 +68,17 @@ final class RelayNet implements AutoCloseable {
             out.write(buffer, 0, n);
             out.flush();
         }
+        stream.closeWrite();
+    }
+
+    static void sink(Stream stream) throws IOException {
+        byte[] buffer = new byte[64 * 1024];
+        long total = 0;
+        int n;
+        while ((n = stream.in().read(buffer)) >= 0) {
+            total += n;
+        }
+        stream.out().write(java.nio.ByteBuffer.allocate(8).putLong(total).array());
         stream.closeWrite();
     }
 
