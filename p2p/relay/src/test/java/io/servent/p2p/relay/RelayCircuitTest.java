@@ -183,6 +183,20 @@ class RelayCircuitTest {
     }
 
     @Test
+    void listeningByTheRelaysIdAloneUsesTheAddressesTheRelayReports() throws Exception {
+        RelayNet.Relay r = net.relay(RelayConfig.defaults());
+        RelayNet.Peer a = net.peer();
+        RelayNet.Peer b = net.peer();
+        a.host().connect(r.address()); // the peerstore now knows where R is
+
+        Multiaddr listening = a.host().listen(Multiaddr.parse("/p2p/" + r.host().peerId() + "/p2p-circuit"));
+
+        assertThat(listening).isEqualTo(r.circuit());
+        assertThat(echo(b.host().connect(listening.withPeerId(a.host().peerId())), 100))
+                .isTrue();
+    }
+
+    @Test
     void aPeerWithoutAReservationIsNotReachable() throws Exception {
         RelayNet.Relay r = net.relay(RelayConfig.defaults());
         RelayNet.Peer a = net.peer();
