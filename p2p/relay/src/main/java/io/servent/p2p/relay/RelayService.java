@@ -161,6 +161,11 @@ public final class RelayService implements AutoCloseable {
             CircuitMessages.write(stream, CircuitMessages.hopStatus(CircuitStatus.MALFORMED_MESSAGE));
             return;
         }
+        if (target.equals(source) || target.equals(host.peerId())) {
+            log.info("refusing a connect from {} to {}: a circuit joins two other peers", source, target);
+            CircuitMessages.write(stream, CircuitMessages.hopStatus(CircuitStatus.PERMISSION_DENIED));
+            return;
+        }
         Optional<Connection> toTarget =
                 resources.expiry(target, clock.instant()).isEmpty()
                         ? Optional.empty()

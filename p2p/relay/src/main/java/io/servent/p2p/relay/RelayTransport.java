@@ -228,6 +228,11 @@ public final class RelayTransport implements Transport {
             CircuitMessages.write(stream, CircuitMessages.stopStatus(CircuitStatus.MALFORMED_MESSAGE));
             return;
         }
+        if (source.equals(host.peerId()) || source.equals(relay)) {
+            log.info("refusing a relayed connection from {} through {}: not from a third peer", source, relay);
+            CircuitMessages.write(stream, CircuitMessages.stopStatus(CircuitStatus.PERMISSION_DENIED));
+            return;
+        }
         RelayListener listener = listeners.get(relay);
         if (listener == null || !listener.hasRoom()) {
             log.info(

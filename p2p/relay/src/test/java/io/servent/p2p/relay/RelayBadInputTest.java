@@ -88,6 +88,34 @@ class RelayBadInputTest {
     }
 
     @Test
+    void circuitsToOneselfAreRefusedOnBothSides() throws Exception {
+        RelayNet.Relay r = net.relay(RelayConfig.defaults());
+        RelayNet.Peer a = net.peer();
+        a.host().listen(r.circuit());
+        byte[] toSelf = hop(CircuitProto.HopMessage.Type.CONNECT).toBuilder()
+                .setPeer(CircuitProto.Peer.newBuilder()
+                        .setId(ByteString.copyFrom(a.host().peerId().bytes())))
+                .build()
+                .toByteArray();
+        byte[] toRelay = hop(CircuitProto.HopMessage.Type.CONNECT).toBuilder()
+                .setPeer(CircuitProto.Peer.newBuilder()
+                        .setId(ByteString.copyFrom(r.host().peerId().bytes())))
+                .build()
+                .toByteArray();
+
+        assertThat(hopStatus(a.host(), r.host().peerId(), toSelf)).isEqualTo(CircuitProto.Status.PERMISSION_DENIED);
+        assertThat(hopStatus(a.host(), r.host().peerId(), toRelay)).isEqualTo(CircuitProto.Status.PERMISSION_DENIED);
+        byte[] stopFromSelf = stop(CircuitProto.StopMessage.Type.CONNECT).toBuilder()
+                .setPeer(CircuitProto.Peer.newBuilder()
+                        .setId(ByteString.copyFrom(a.host().peerId().bytes())))
+                .build()
+                .toByteArray();
+        assertThat(stopStatus(r.host(), a.host().peerId(), stopFromSelf))
+                .isEqualTo(CircuitProto.Status.PERMISSION_DENIED);
+        assertThat(r.service().circuitCount()).isZero();
+    }
+
+    @Test
     void theRelayRefusesAnOversizedRequestBeforeReadingIt() throws Exception {
         RelayNet.Relay r = net.relay(RelayConfig.defaults());
         BasicHost x = net.host();
