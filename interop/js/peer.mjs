@@ -8,7 +8,8 @@
 //   --listen MA        listen address, repeatable (default /ip4/127.0.0.1/tcp/0)
 //   --ip6              also listen on /ip6/::1/tcp/0
 //   --agent STR        identify agentVersion (default: js-libp2p's own)
-//   --services LIST    extra services, comma-separated: kad-dht, gossipsub, relay-server, mdns
+//   --services LIST    extra services, comma-separated: kad-dht, gossipsub, relay-server, mdns,
+//                      relay-client (the circuit relay v2 transport: dial and listen on /p2p-circuit)
 //   --max-connections N, --inbound-threshold N   connection manager limits (tests dial often)
 //   --perf-max-bytes N the largest download a perf client may ask this server for
 //
@@ -29,6 +30,9 @@
 //                                         streams on one connection, each checked byte for byte
 //   perf {target, upload, download}     → {uploadMs, downloadMs, totalMs, …MBps, cpuMs}
 //   peers → {peers}; connections → {connections}; handle/unhandle {protocol} → {protocols}; stop
+//   listen {addr}                       → {addrs}: listens on one more address, e.g. /…/p2p/RELAY/p2p-circuit
+//                                         (a relay reservation; needs relay-client), once it is advertised
+//   addrs → {addrs}: the addresses it advertises now
 // lazy: send the protocol id together with the first data (multistream-select without waiting).
 // Server side: /echo/1.0.0 echoes until the remote closes its write side, then closes; /perf/1.0.0
 // (https://github.com/libp2p/specs/blob/master/perf/perf.md) reads the 8-byte big-endian download
@@ -123,6 +127,7 @@ async function privateKey (opts) {
 async function extraServices (names) {
   const services = {}
   const peerDiscovery = []
+  const transports = []
   for (const name of names) {
     if (name === 'kad-dht') {
       const { kadDHT, passthroughMapper } = await import('@libp2p/kad-dht')
@@ -134,6 +139,9 @@ async function extraServices (names) {
     } else if (name === 'relay-server') {
       const { circuitRelayServer } = await import('@libp2p/circuit-relay-v2')
       services.relay = circuitRelayServer()
+    } else if (name === 'relay-client') {
+      const { circuitRelayTransport } = await import('@libp2p/circuit-relay-v2')
+      transports.push(circuitRelayTransport())
     } else if (name === 'mdns') {
       const { mdns } = await import('@libp2p/mdns')
       peerDiscovery.push(mdns())
@@ -141,7 +149,7 @@ async function extraServices (names) {
       throw new Error(`unknown service ${name}`)
     }
   }
-  return { services, peerDiscovery }
+  return { services, peerDiscovery, transports }
 }
 
 function versions () {
@@ -381,6 +389,8 @@ class Peer {
       case 'stop':
         setImmediate(() => { this.stop().catch(err => log(`stop: ${err.message}`)) })
         return { ok: true }
+      case 'listen': return listenOn(this.node, cmd, signal)
+      case 'addrs': return { addrs: this.node.getMultiaddrs().map(String) }
       default: throw new Error(`unknown command ${JSON.stringify(cmd.cmd)}`)
     }
   }
@@ -522,6 +532,21 @@ class Peer {
   }
 }
 
+/**
+ * Listens on one more address at run time and waits until an advertised address starts with it
+ * (for /…/p2p/RELAY/p2p-circuit: the reservation is made and the circuit address advertised).
+ */
+async function listenOn (node, cmd, signal) {
+  const addr = multiaddr(cmd.addr)
+  await node.components.transportManager.listen([addr])
+  const prefix = addr.toString()
+  while (!node.getMultiaddrs().some(a => a.toString().startsWith(prefix))) {
+    signal.throwIfAborted()
+    await new Promise(resolve => setTimeout(resolve, 20))
+  }
+  return { addrs: node.getMultiaddrs().map(String) }
+}
+
 async function main () {
   const opts = options()
   const key = await privateKey(opts)
@@ -529,7 +554,7 @@ async function main () {
   const node = await createLibp2p({
     privateKey: key,
     addresses: { listen: opts.listen },
-    transports: [tcp()],
+    transports: [tcp(), ...extra.transports],
     connectionEncrypters: [noise()],
     streamMuxers: [yamux()],
     peerDiscovery: extra.peerDiscovery,

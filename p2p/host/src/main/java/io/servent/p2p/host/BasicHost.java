@@ -5,6 +5,7 @@ import io.servent.p2p.api.Direction;
 import io.servent.p2p.api.Host;
 import io.servent.p2p.api.HostEvent;
 import io.servent.p2p.api.Multiaddr;
+import io.servent.p2p.api.MultiaddrProtocol;
 import io.servent.p2p.api.MuxedConnection;
 import io.servent.p2p.api.MuxedStream;
 import io.servent.p2p.api.PeerId;
@@ -66,7 +67,9 @@ public final class BasicHost implements Host {
     private final PrivateKey key;
     private final PeerId self;
     private final HostConfig config;
+    /** Fixed at build time, plus any added with {@link #addTransport} (the relay transport needs the host). */
     private final List<Transport> transports;
+
     private final Upgrader upgrader;
     private final MemoryPeerstore peerstore = new MemoryPeerstore();
     private final OwnedThreads threads = new OwnedThreads();
@@ -100,7 +103,7 @@ public final class BasicHost implements Host {
         this.key = key;
         this.self = key.publicKey().peerId();
         this.config = config;
-        this.transports = List.copyOf(transports);
+        this.transports = new CopyOnWriteArrayList<>(transports);
         ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "host-timer-" + self.shortString());
             t.setDaemon(true);
@@ -148,14 +151,7 @@ public final class BasicHost implements Host {
         }
         try {
             for (Multiaddr address : config.listenAddresses()) {
-                Transport transport = transports.stream()
-                        .filter(t -> t.canListen(address))
-                        .findFirst()
-                        .orElseThrow(() -> new IOException("no transport can listen on " + address));
-                TransportListener listener = transport.listen(address);
-                listeners.add(listener);
-                threads.start("host-accept", () -> acceptLoop(listener));
-                log.info("listening on {}/p2p/{}", listener.address(), self);
+                bind(address);
             }
         } catch (IOException | RuntimeException e) {
             listeners.forEach(BasicHost::closeQuietly);
@@ -165,14 +161,62 @@ public final class BasicHost implements Host {
         events.publish(new HostEvent.LocalAddressesChanged(listenAddresses()));
     }
 
+    /**
+     * Adds a transport after the host is built. The circuit relay transport needs this: it opens
+     * streams through the host, so it can only be made once the host exists. Later dials and
+     * {@link #listen} calls consider it after the transports the host was built with.
+     */
+    public void addTransport(Transport transport) {
+        if (closed.get()) {
+            throw new IllegalStateException("the host is closed");
+        }
+        transports.add(transport);
+    }
+
+    /**
+     * Listens on one more address while running (e.g. {@code /ip4/…/tcp/…/p2p/RELAY/p2p-circuit}
+     * after a relay reservation), and announces the new address set with {@link
+     * HostEvent.LocalAddressesChanged}. Connections accepted there take the same inbound path as
+     * those on the configured addresses: handshake limits, upgrade, registration.
+     *
+     * @return the bound address
+     */
+    public Multiaddr listen(Multiaddr address) throws IOException {
+        requireOpen();
+        TransportListener listener = bind(address);
+        events.publish(new HostEvent.LocalAddressesChanged(listenAddresses()));
+        return listener.address();
+    }
+
+    private TransportListener bind(Multiaddr address) throws IOException {
+        Transport transport = transports.stream()
+                .filter(t -> t.canListen(address))
+                .findFirst()
+                .orElseThrow(() -> new IOException("no transport can listen on " + address));
+        TransportListener listener = transport.listen(address);
+        listeners.add(listener);
+        try {
+            threads.start("host-accept", () -> acceptLoop(listener));
+        } catch (IllegalStateException closing) {
+            listeners.remove(listener);
+            closeQuietly(listener);
+            throw new IOException("the host is closed");
+        }
+        log.info("listening on {}/p2p/{}", listener.address(), self);
+        return listener;
+    }
+
     private void acceptLoop(TransportListener listener) {
         while (!closed.get()) {
             RawConnection raw;
             try {
                 raw = listener.accept();
             } catch (IOException e) {
-                if (!closed.get() && listeners.contains(listener)) {
+                if (!closed.get() && listeners.remove(listener)) {
+                    // Relay listeners end when their reservation is gone for good; stop advertising them.
                     log.warn("listener {} failed, no longer accepting there: {}", listener.address(), e.getMessage());
+                    closeQuietly(listener);
+                    events.publish(new HostEvent.LocalAddressesChanged(listenAddresses()));
                 }
                 return;
             }
@@ -233,7 +277,14 @@ public final class BasicHost implements Host {
         }
     }
 
+    /**
+     * The source IP for the per-IP limit. None for relayed connections: their address starts with
+     * the relay's IP, which would otherwise make every peer behind one relay share one quota.
+     */
     private static @Nullable InetAddress ipOf(Multiaddr address) {
+        if (address.has(MultiaddrProtocol.P2P_CIRCUIT)) {
+            return null;
+        }
         return address.toTcpSocketAddress().map(InetSocketAddress::getAddress).orElse(null);
     }
 
@@ -577,20 +628,43 @@ public final class BasicHost implements Host {
     }
 
     private Connection dial(Multiaddr address, Optional<PeerId> peer) throws IOException {
-        Multiaddr bare = address.withoutPeerId();
+        return register(dialAndUpgrade(address, peer), Direction.OUTBOUND, null);
+    }
+
+    private Upgrader.Upgraded dialAndUpgrade(Multiaddr address, Optional<PeerId> peer) throws IOException {
+        // A circuit address keeps its target: /p2p/TARGET after /p2p-circuit is what the relay
+        // transport connects to, not a peer id the host checks on its own.
+        Multiaddr bare = address.has(MultiaddrProtocol.P2P_CIRCUIT) ? address : address.withoutPeerId();
         Transport transport = transports.stream()
                 .filter(t -> t.canDial(bare))
                 .findFirst()
                 .orElseThrow(() -> new IOException("no transport can dial " + address));
         RawConnection raw = transport.dial(bare, config.dialTimeout());
-        Upgrader.Upgraded upgraded;
         try {
-            upgraded = upgrader.outbound(raw, peer);
+            return upgrader.outbound(raw, peer);
         } catch (IOException | RuntimeException e) {
             closeQuietly(raw);
             throw e;
         }
-        return register(upgraded, Direction.OUTBOUND, null);
+    }
+
+    /**
+     * Opens a new connection to {@code address}, which must end in {@code /p2p/<id>}, completes the
+     * upgrade (proving that identity), then closes it without registering it. AutoNAT dial-backs
+     * need this: they test one address of a peer, so they must neither reuse an open connection to
+     * that peer nor leave a second one behind.
+     *
+     * @throws IOException if the address cannot be dialed or the handshake fails
+     */
+    public void probe(Multiaddr address) throws IOException {
+        requireOpen();
+        PeerId peer = address.peerId()
+                .orElseThrow(() -> new IllegalArgumentException("a probe address names its peer: " + address));
+        if (peer.equals(self)) {
+            throw new IOException("refusing to probe " + address + ": it is this host's own PeerId");
+        }
+        Upgrader.Upgraded upgraded = dialAndUpgrade(address, Optional.of(peer));
+        closeQuietly(upgraded.secure());
     }
 
     @Override
