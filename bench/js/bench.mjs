@@ -7,7 +7,7 @@
 //     perf UP DOWN   one /perf/1.0.0 run on one stream → {"upload","download","seconds"}, timed from
 //                    the first byte sent to the last byte received
 //     setup N        N fresh connections, each timed from the dial to the first 32-byte echo round
-//                    trip on a new stream → {"millis":[…]}
+//                    trip on a new stream → {"millis":[…],"failures":[…]}
 //     quit
 // Every command answers with one JSON line on stdout; logs go to stderr. Both roles run identify, as
 // a default js-libp2p node does, and raise the connection manager's limits (the bench dials often).
@@ -146,21 +146,29 @@ async function perf (node, target, upload, download) {
 async function setup (node, target, count) {
   await node.hangUp(target)
   const millis = []
+  const failures = []
   for (let i = 0; i < count; i++) {
     const payload = randomBytes(32)
     const start = performance.now()
-    const connection = await node.dial(target, { force: true })
-    const stream = await connection.newStream(ECHO, STREAM_LIMITS)
-    const reader = new Reader(stream)
-    await write(stream, payload)
-    const reply = await reader.exactly(32)
-    const elapsed = performance.now() - start
-    if (!reply.equals(payload)) throw new Error('the echo differs from what was sent')
-    await stream.close()
-    await connection.close()
-    millis.push(elapsed)
+    let connection
+    try {
+      connection = await node.dial(target, { force: true })
+      const stream = await connection.newStream(ECHO, STREAM_LIMITS)
+      const reader = new Reader(stream)
+      await write(stream, payload)
+      const reply = await reader.exactly(32)
+      const elapsed = performance.now() - start
+      if (!reply.equals(payload)) throw new Error('the echo differs from what was sent')
+      await stream.close()
+      millis.push(elapsed)
+    } catch (err) {
+      // A failed dial is reported, not retried: under heavy load js-libp2p's own timeouts fire.
+      failures.push(`${err.name}: ${err.message} after ${(performance.now() - start).toFixed(0)} ms`)
+    } finally {
+      if (connection != null) await connection.close().catch(() => {})
+    }
   }
-  return { millis }
+  return { millis, failures }
 }
 
 async function main () {

@@ -56,6 +56,12 @@ final class BenchResults {
     final Samples serventSetup = new Samples();
     final Samples jsSetup = new Samples();
     final Samples setupLoad = new Samples();
+    final List<String> serventSetupFailures = new ArrayList<>();
+    /** CPU milliseconds of client and server together per dial, one sample per block of dials. */
+    final Samples serventSetupCpu = new Samples();
+
+    final Samples jsSetupCpu = new Samples();
+    final List<String> jsSetupFailures = new ArrayList<>();
 
     long heapBefore;
     long heapAfter;

@@ -103,7 +103,7 @@ public final class BenchRunner {
         }
         return quick
                 ? new Options(out, logs, iperf3, node, jsDir, 1, 128 * MIB, 20, 10, 100, 10, true)
-                : new Options(out, logs, iperf3, node, jsDir, repeats, GIB, 200, 100, 1000, 125, false);
+                : new Options(out, logs, iperf3, node, jsDir, repeats, GIB, 200, 300, 1000, 125, false);
     }
 
     private void run() throws Exception {
@@ -314,8 +314,8 @@ public final class BenchRunner {
                 for (int b = 0; b < blocks; b++) {
                     int n = options.dials() / blocks;
                     results.setupLoad.add(ProcessCpu.oneMinuteLoad());
-                    results.serventSetup.addAll(millis(serventClient.command("setup " + n, COMMAND_TIMEOUT)));
-                    results.jsSetup.addAll(millis(jsClient.command("setup " + n, COMMAND_TIMEOUT)));
+                    dials(servent, n, results.serventSetup, results.serventSetupCpu, results.serventSetupFailures);
+                    dials(js, n, results.jsSetup, results.jsSetupCpu, results.jsSetupFailures);
                 }
             }
         }
@@ -351,6 +351,25 @@ public final class BenchRunner {
                 t.serverCpu(),
                 load);
         return t;
+    }
+
+    /** {@code n} timed dials; also records the CPU milliseconds both processes spent per dial. */
+    private static void dials(Pair pair, int n, Samples millis, Samples cpuMillis, List<String> failures)
+            throws IOException {
+        double client0 = pair.client().cpuSeconds();
+        double server0 = pair.server().cpuSeconds();
+        JsonNode answer = pair.client().command("setup " + n, COMMAND_TIMEOUT);
+        double cpu = pair.client().cpuSeconds() - client0 + pair.server().cpuSeconds() - server0;
+        millis.addAll(millis(answer));
+        answer.path("failures").forEach(f -> failures.add(f.asText()));
+        cpuMillis.add(cpu * 1000 / n);
+        System.err.printf(
+                Locale.ROOT,
+                "   %s setup: median %.2f ms over %d dials, %.2f CPU-ms per dial%n",
+                pair.name(),
+                millis.median(),
+                millis.count(),
+                cpu * 1000 / n);
     }
 
     private static List<Double> millis(JsonNode answer) {

@@ -77,6 +77,15 @@ final class ResultsReport {
                 ms(jsSetup) + " (js)",
                 serventSetup / jsSetup,
                 serventSetup <= jsSetup);
+        double serventDialCpu = r.serventSetupCpu.median();
+        double jsDialCpu = r.jsSetupCpu.median();
+        row(
+                md,
+                "setup CPU-ms per dial ≤ js-libp2p's (load-independent)",
+                ms(serventDialCpu),
+                ms(jsDialCpu) + " (js)",
+                serventDialCpu / jsDialCpu,
+                serventDialCpu <= jsDialCpu);
         double kib = heapPerConnectionKib(r);
         row(
                 md,
@@ -210,28 +219,32 @@ final class ResultsReport {
                 .append("Yamux, opens a stream, negotiates `/echo/1.0.0` and waits for 32 bytes to come back; ")
                 .append("the connection is then closed. Both stacks run identify, as default hosts do. The ")
                 .append("stacks alternate in blocks so load changes hit both.\n\n");
-        md.append("| stack | median ms | p99 ms | min | max | dials |\n|---|---|---|---|---|---|\n");
-        setupRow(md, "servent", r.serventSetup);
-        setupRow(md, "js-libp2p", r.jsSetup);
+        md.append("| stack | median ms | p99 ms | min | max | CPU-ms per dial (client + server) | dials | failed |\n")
+                .append("|---|---|---|---|---|---|---|---|\n");
+        setupRow(md, "servent", r.serventSetup, r.serventSetupCpu, r.serventSetupFailures);
+        setupRow(md, "js-libp2p", r.jsSetup, r.jsSetupCpu, r.jsSetupFailures);
         md.append("\nLoad average (1 min) during the blocks: ")
                 .append(String.format(Locale.ROOT, "%.2f–%.2f", r.setupLoad.min(), r.setupLoad.max()))
                 .append(".\n\n");
     }
 
-    private static void setupRow(StringBuilder md, String stack, Samples s) {
-        md.append("| ")
-                .append(stack)
-                .append(" | ")
-                .append(ms(s.median()))
-                .append(" | ")
-                .append(ms(s.percentile(99)))
+    private static void setupRow(StringBuilder md, String stack, Samples s, Samples cpu, List<String> failures) {
+        md.append("| ").append(stack).append(" | ").append(ms(s.median())).append(" | ");
+        md.append(ms(s.percentile(99)))
                 .append(" | ")
                 .append(ms(s.min()))
                 .append(" | ")
-                .append(ms(s.max()))
+                .append(ms(s.max()));
+        md.append(" | ")
+                .append(ms(cpu.median()))
                 .append(" | ")
                 .append(s.count())
-                .append(" |\n");
+                .append(" | ");
+        md.append(failures.size());
+        if (!failures.isEmpty()) {
+            md.append(" (first: ").append(failures.get(0).replace('|', '/')).append(')');
+        }
+        md.append(" |\n");
     }
 
     private static void heap(StringBuilder md, BenchResults r) {

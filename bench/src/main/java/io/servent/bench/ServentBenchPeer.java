@@ -189,7 +189,7 @@ public final class ServentBenchPeer {
                                         / 1e9);
                         BenchJson.print(out);
                     }
-                    case "setup" -> BenchJson.print(Map.of("millis", setup(server, Integer.parseInt(words[1]))));
+                    case "setup" -> BenchJson.print(setup(server, Integer.parseInt(words[1])));
                     case "idle" ->
                         BenchJson.print(
                                 Map.of("opened", idle(server, Integer.parseInt(words[1]), Integer.parseInt(words[2]))));
@@ -213,18 +213,21 @@ public final class ServentBenchPeer {
     /**
      * Dials {@code server} {@code count} times; each sample runs from the dial to the first echo round
      * trip of 32 bytes on a new stream (TCP connect, Noise XX, Yamux, two multistream negotiations).
+     * A failed dial is reported in {@code failures}, not retried.
      */
-    private List<Double> setup(Multiaddr server, int count) throws IOException {
+    private Map<String, Object> setup(Multiaddr server, int count) {
         PeerId serverPeer = server.peerId().orElseThrow();
         host.disconnect(serverPeer);
         List<Double> millis = new ArrayList<>(count);
+        List<String> failures = new ArrayList<>();
         byte[] payload = new byte[32];
         byte[] reply = new byte[32];
         for (int i = 0; i < count; i++) {
             ThreadLocalRandom.current().nextBytes(payload);
             long start = System.nanoTime();
-            Connection connection = host.connect(server);
+            Connection connection = null;
             try {
+                connection = host.connect(server);
                 Stream stream = connection.newStream(ECHO);
                 stream.out().write(payload);
                 stream.out().flush();
@@ -235,11 +238,15 @@ public final class ServentBenchPeer {
                 }
                 stream.close();
                 millis.add((end - start) / 1e6);
+            } catch (IOException e) {
+                failures.add(e + " after " + (System.nanoTime() - start) / 1_000_000 + " ms");
             } finally {
-                connection.close();
+                if (connection != null) {
+                    connection.close();
+                }
             }
         }
-        return millis;
+        return Map.of("millis", millis, "failures", failures);
     }
 
     /** Opens {@code count} connections from {@code hosts} fresh client hosts and leaves them idle. */
