@@ -27,7 +27,8 @@ final class ResultsReport {
                 .append(r.loadAtEnd)
                 .append(" at the end. Other work on the machine stretches wall-clock ")
                 .append("numbers; CPU-seconds (both processes, from /proc) do not.\n");
-        md.append("- Settings: ").append(r.settings).append("\n\n");
+        md.append("- Settings: ").append(r.settings).append("\n");
+        md.append("- Where the time goes and what was changed: [README.md](README.md).\n\n");
         targets(md, r);
         limits(md, r);
         aead(md, r);
@@ -146,7 +147,8 @@ final class ResultsReport {
                 .append(r.jmhNote)
                 .append(
                         ". A fresh init per frame with the next nonce, as Noise does; the JDK on byte arrays, Conscrypt on"
-                                + " direct buffers (each provider's fastest input).\n\n");
+                                + " direct buffers (each provider's fastest input). JMH scores are wall-clock, so load from other work"
+                                + " lowers them as it lowers the perf rates measured in the same run.\n\n");
     }
 
     private static void throughput(StringBuilder md, BenchResults r) {
