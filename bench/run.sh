@@ -40,8 +40,8 @@ echo "load average before the run: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 # shellcheck disable=SC2086
 exec "$JAVA_HOME/bin/java" $SERVENT_JVM_FLAGS --enable-native-access=ALL-UNNAMED -cp "$cp" \
   io.servent.bench.BenchRunner \
-  --out "$root/bench/RESULTS.md" \
-  --logs "$root/bench/target/bench-logs" \
+  --out bench/RESULTS.md \
+  --logs bench/target/bench-logs \
   --node "$root/$node" \
   --js-dir "$root/bench/js" \
   --iperf3 "$iperf3" \

@@ -38,6 +38,7 @@ final class BenchResults {
     String node = "";
     String jsVersions = "";
     String aeadProvider = "";
+    int cores = Runtime.getRuntime().availableProcessors();
     String loadAtStart = "";
     String loadAtEnd = "";
     String settings = "";
@@ -83,6 +84,19 @@ final class BenchResults {
         Samples s = new Samples();
         transfers(key).forEach(t -> s.add(t.megabytesPerCpuSecond()));
         return s.median();
+    }
+
+    /** Whether the 1-minute load average at the start or the end exceeded the core count. */
+    boolean overloaded() {
+        return firstLoad(loadAtStart) > cores || firstLoad(loadAtEnd) > cores;
+    }
+
+    private static double firstLoad(String loadAverage) {
+        try {
+            return Double.parseDouble(loadAverage.split(",")[0].trim());
+        } catch (NumberFormatException e) {
+            return 0;
+        }
     }
 
     /** The slower direction of the AEAD in use, the ceiling for one core. */

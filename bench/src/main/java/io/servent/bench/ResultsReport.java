@@ -40,6 +40,13 @@ final class ResultsReport {
 
     private static void targets(StringBuilder md, BenchResults r) {
         md.append("## Targets\n\n");
+        if (r.overloaded()) {
+            md.append("> The load average exceeded the machine's ")
+                    .append(r.cores)
+                    .append(
+                            " cores during this run: the wall-clock rows (and the AEAD limit, which JMH measures in wall-clock"
+                                    + " time too) move with the load from run to run; the CPU rows are the stable comparison.\n\n");
+        }
         md.append("| target | servent | reference | ratio | met |\n|---|---|---|---|---|\n");
         double limit = r.aeadLimit();
         for (String direction : List.of("upload", "download")) {

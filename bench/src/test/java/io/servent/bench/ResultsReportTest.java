@@ -31,6 +31,9 @@ class ResultsReportTest {
         r.heapAfter = (10 << 20) + 1000 * 8 * 1024;
         r.idleConnections = 1000;
 
+        r.loadAtStart = "0.50, 0.40, 0.30";
+        r.loadAtEnd = "0.60, 0.40, 0.30";
+        r.cores = 2;
         String markdown = ResultsReport.render(r);
 
         assertThat(r.aeadLimit())
@@ -40,7 +43,17 @@ class ResultsReportTest {
                 .contains("| upload throughput ≥ 2× js-libp2p (wall clock) | 716 | 239 (js) | 3.00 | yes |")
                 .contains("| upload throughput ≥ 50% of the AEAD's single-core limit | 716 | 1500")
                 .contains("| setup median ≤ js-libp2p's | 5.00 | 10.00 (js) | 0.50 | yes |")
-                .contains("| heap per idle connection ≤ 64 KiB | 8.0 KiB | 64 KiB | 0.13 | yes |");
+                .contains("| heap per idle connection ≤ 64 KiB | 8.0 KiB | 64 KiB | 0.13 | yes |")
+                .doesNotContain("exceeded");
+    }
+
+    @Test
+    void aLoadAboveTheCoreCountIsFlagged() {
+        BenchResults r = new BenchResults();
+        r.cores = 2;
+        r.loadAtStart = "1.00, 1.00, 1.00";
+        r.loadAtEnd = "3.10, 2.00, 1.00";
+        assertThat(ResultsReport.render(r)).contains("The load average exceeded the machine's 2 cores");
     }
 
     private static org.assertj.core.data.Offset<Double> within() {
