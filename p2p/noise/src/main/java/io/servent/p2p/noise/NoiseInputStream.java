@@ -8,29 +8,37 @@ import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The receiving half of a Noise transport: reads one frame at a time, authenticates and decrypts it,
- * and serves its plaintext.
+ * The receiving half of a Noise transport: reads frames, authenticates and decrypts each, and serves
+ * their plaintext.
  *
- * <p>A frame buffer is borrowed from a {@link NoiseFramePool} only while a frame is being read or its
- * plaintext is not yet consumed, so a reader blocked between frames holds none. Reading is
+ * <p>Reads ahead: once a frame has begun, each raw read asks for as much as the borrowed buffer holds
+ * (two maximal frames), so a busy connection needs about one system call per frame or fewer, not
+ * one for the length prefix and another for the body. Frames are decrypted in place (or straight
+ * into the caller's array when it has room), so read-ahead adds no copy.
+ *
+ * <p>A buffer is borrowed from a {@link NoiseFramePool} only while a frame is being read, its
+ * plaintext is not yet consumed or read-ahead bytes wait in it; a reader blocked between frames with
+ * nothing read ahead holds none (it waits for the next length prefix in a two-byte array). Reading is
  * resumable: a read timeout ({@link java.net.SocketTimeoutException}) in the middle of a frame keeps
  * what was read, and the next call continues. The end of the raw stream between frames is a clean
  * end of stream ({@code -1}); inside a frame it is an {@link EOFException}. A frame that fails
  * authentication poisons the stream and ends the session. Not thread-safe: one reader at a time.
  */
 final class NoiseInputStream extends InputStream {
+    private static final int HEADER = 2;
+
     private final InputStream raw;
     private final NoiseCipherState cipher;
     private final NoiseFramePool pool;
     private final Runnable endSession;
 
-    private final byte[] header = new byte[2]; // the length prefix, possibly read in parts
+    private final byte[] prefix = new byte[HEADER]; // a length prefix read while no buffer is held
     private final byte[] one = new byte[1];
-    private int headerRead;
-    private byte @Nullable [] frame; // ciphertext while reading, then plaintext
-    private int frameLength;
-    private int frameRead;
-    private int plainPosition;
+    private int prefixRead;
+    private byte @Nullable [] buffer;
+    private int start; // the first byte of buffer not yet decrypted: a length prefix
+    private int end; // the end of what was read into buffer
+    private int plainPosition; // plaintext of the current frame, decrypted in place
     private int plainLimit;
     private boolean endOfStream;
     private @Nullable IOException failure;
@@ -62,13 +70,15 @@ final class NoiseInputStream extends InputStream {
             if (failed != null) {
                 throw new IOException("noise input failed earlier: " + failed.getMessage(), failed);
             }
-            byte[] buffer = frame;
-            if (buffer != null && plainPosition < plainLimit) {
+            byte[] held = buffer;
+            if (held != null && plainPosition < plainLimit) {
                 int n = Math.min(len, plainLimit - plainPosition);
-                System.arraycopy(buffer, plainPosition, b, off, n);
+                System.arraycopy(held, plainPosition, b, off, n);
                 plainPosition += n;
                 if (plainPosition == plainLimit) {
-                    releaseFrame();
+                    plainPosition = 0;
+                    plainLimit = 0;
+                    releaseIfDrained();
                 }
                 return n;
             }
@@ -76,101 +86,133 @@ final class NoiseInputStream extends InputStream {
                 return -1;
             }
             try {
-                if (!readFrame()) {
+                int length = nextFrame();
+                if (length < 0) {
                     endOfStream = true;
                     return -1;
                 }
-                int plaintext = frameLength - ChaChaPoly.TAG_LENGTH;
-                byte[] ciphertext = frameBuffer();
+                byte[] frames = Objects.requireNonNull(buffer);
+                int body = start + HEADER;
+                start = body + length;
+                int plaintext = length - ChaChaPoly.TAG_LENGTH;
                 if (plaintext > 0 && len >= plaintext) {
                     // The caller has room for the whole frame: decrypt straight into its array.
-                    int n = cipher.decrypt(ciphertext, 0, frameLength, b, off);
-                    releaseFrame();
+                    int n = cipher.decrypt(frames, body, length, b, off);
+                    releaseIfDrained();
                     return n;
                 }
-                plainLimit = cipher.decrypt(ciphertext, 0, frameLength, ciphertext, 0);
-                plainPosition = 0;
-                if (plainLimit == 0) {
-                    releaseFrame(); // an empty frame is legal; wait for the next one
+                plainPosition = body;
+                plainLimit = body + cipher.decrypt(frames, body, length, frames, body);
+                if (plainLimit == plainPosition) {
+                    releaseIfDrained(); // an empty frame is legal; wait for the next one
                 }
             } catch (ProtocolViolationException e) {
                 failure = e;
-                releaseFrame();
+                releaseBuffer();
                 endSession.run();
                 throw e;
             } catch (EOFException e) {
                 failure = e;
-                releaseFrame();
+                releaseBuffer();
                 throw e;
             }
         }
     }
 
     /**
-     * Reads the rest of the current frame into the frame buffer.
+     * Makes the next whole frame (length prefix, ciphertext and tag) readable at {@code buffer[start]}.
      *
-     * @return false if the raw stream ended cleanly before a frame began
+     * @return the frame's length after the prefix, or -1 if the raw stream ended cleanly before it began
      */
-    private boolean readFrame() throws IOException {
-        if (headerRead < 2) {
-            while (headerRead < 2) {
-                int n = raw.read(header, headerRead, 2 - headerRead);
+    private int nextFrame() throws IOException {
+        if (buffer == null) {
+            // Nothing read ahead: wait for the length prefix without holding a buffer.
+            while (prefixRead < HEADER) {
+                int n = raw.read(prefix, prefixRead, HEADER - prefixRead);
                 if (n < 0) {
-                    if (headerRead == 0) {
-                        return false;
+                    if (prefixRead == 0) {
+                        return -1;
                     }
                     throw new EOFException("connection ended inside a noise frame's length prefix");
                 }
-                headerRead += n;
+                prefixRead += n;
             }
-            int length = ((header[0] & 0xFF) << 8) | (header[1] & 0xFF);
-            if (length < ChaChaPoly.TAG_LENGTH) {
-                throw new ProtocolViolationException("noise frame of " + length + " bytes is shorter than the "
-                        + ChaChaPoly.TAG_LENGTH + "-byte tag");
-            }
-            frameLength = length;
-            frameRead = 0;
+            byte[] borrowed = pool.borrow();
+            borrowed[0] = prefix[0];
+            borrowed[1] = prefix[1];
+            buffer = borrowed;
+            start = 0;
+            end = HEADER;
+            prefixRead = 0;
         }
-        byte[] buffer = frameBuffer();
-        while (frameRead < frameLength) {
-            int n = raw.read(buffer, frameRead, frameLength - frameRead);
-            if (n < 0) {
-                throw new EOFException(
-                        "connection ended after " + frameRead + " of " + frameLength + " bytes of a noise frame");
+        byte[] frames = Objects.requireNonNull(buffer);
+        while (end - start < HEADER) {
+            if (!fill(HEADER)) {
+                throw new EOFException("connection ended inside a noise frame's length prefix");
             }
-            frameRead += n;
         }
-        headerRead = 0;
+        int length = ((frames[start] & 0xFF) << 8) | (frames[start + 1] & 0xFF);
+        if (length < ChaChaPoly.TAG_LENGTH) {
+            throw new ProtocolViolationException(
+                    "noise frame of " + length + " bytes is shorter than the " + ChaChaPoly.TAG_LENGTH + "-byte tag");
+        }
+        while (end - start < HEADER + length) {
+            if (!fill(HEADER + length)) {
+                throw new EOFException("connection ended after " + (end - start - HEADER) + " of " + length
+                        + " bytes of a noise frame");
+            }
+        }
+        return length;
+    }
+
+    /**
+     * Reads whatever the raw stream has, up to the buffer's end, after moving the partial frame at
+     * {@code start} to the front if a frame of {@code frameSize} bytes would not fit after it.
+     *
+     * @return false at the end of the raw stream
+     */
+    private boolean fill(int frameSize) throws IOException {
+        byte[] frames = Objects.requireNonNull(buffer);
+        if (start + frameSize > frames.length) {
+            System.arraycopy(frames, start, frames, 0, end - start);
+            end -= start;
+            start = 0;
+        }
+        int n = raw.read(frames, end, frames.length - end);
+        if (n < 0) {
+            return false;
+        }
+        end += n;
         return true;
     }
 
-    private byte[] frameBuffer() {
-        byte[] buffer = frame;
-        if (buffer == null) {
-            buffer = pool.borrow();
-            frame = buffer;
+    /** Returns the buffer once it holds neither unread plaintext nor read-ahead bytes. */
+    private void releaseIfDrained() {
+        if (start == end && plainPosition == plainLimit) {
+            releaseBuffer();
         }
-        return buffer;
     }
 
-    private void releaseFrame() {
-        byte[] buffer = frame;
-        if (buffer != null) {
-            frame = null;
+    private void releaseBuffer() {
+        byte[] held = buffer;
+        if (held != null) {
+            buffer = null;
+            start = 0;
+            end = 0;
             plainPosition = 0;
             plainLimit = 0;
-            pool.release(buffer);
+            pool.release(held);
         }
     }
 
     @Override
     public int available() {
-        return frame != null ? plainLimit - plainPosition : 0;
+        return buffer != null ? plainLimit - plainPosition : 0;
     }
 
-    /** Whether a frame buffer is currently borrowed, for tests. */
+    /** Whether a buffer is currently borrowed, for tests. */
     boolean holdsBuffer() {
-        return frame != null;
+        return buffer != null;
     }
 
     @Override

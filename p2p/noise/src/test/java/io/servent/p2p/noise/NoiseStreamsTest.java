@@ -6,7 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.servent.p2p.api.ProtocolViolationException;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.FilterInputStream;
+import java.io.FilterOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -78,14 +82,134 @@ class NoiseStreamsTest {
     }
 
     @Test
-    void aFullBufferBecomesAMaximalFrameWithoutFlush() throws IOException {
-        byte[] data = new byte[NoiseOutputStream.MAX_PLAINTEXT + 10];
-        out.write(data, 0, 10);
-        out.write(data, 10, NoiseOutputStream.MAX_PLAINTEXT);
-        assertThat(frameLengths(wire.toByteArray())).containsExactly(65535);
-        assertThat(out.staged()).isEqualTo(10);
+    void fullFramesGoOutTwoPerWriteWithoutFlush() throws IOException {
+        CountingOutputStream counted = new CountingOutputStream(wire);
+        NoiseOutputStream writer = new NoiseOutputStream(counted, new NoiseCipherState(AEAD, key, 0), pool, () -> {});
+        byte[] data = new byte[2 * NoiseOutputStream.MAX_PLAINTEXT + 10];
+        writer.write(data, 0, 10);
+        writer.write(data, 10, NoiseOutputStream.MAX_PLAINTEXT);
+        assertThat(wire.size()).as("one sealed frame waits for a second one").isZero();
+        assertThat(writer.staged()).isEqualTo(10);
+        writer.write(data, 10 + NoiseOutputStream.MAX_PLAINTEXT, NoiseOutputStream.MAX_PLAINTEXT);
+        assertThat(frameLengths(wire.toByteArray())).containsExactly(65535, 65535);
+        assertThat(counted.writes).as("two frames, one system call").isEqualTo(1);
+        assertThat(writer.staged()).isEqualTo(10);
+        writer.flush();
+        assertThat(frameLengths(wire.toByteArray())).containsExactly(65535, 65535, 26);
+        assertThat(writer.holdsBuffer()).isFalse();
+    }
+
+    @Test
+    void aFlushSendsTheSealedFrameAndThePartialOneInOneWrite() throws IOException {
+        CountingOutputStream counted = new CountingOutputStream(wire);
+        NoiseOutputStream writer = new NoiseOutputStream(counted, new NoiseCipherState(AEAD, key, 0), pool, () -> {});
+        writer.write(new byte[NoiseOutputStream.MAX_PLAINTEXT + 100]);
+        writer.flush();
+        assertThat(frameLengths(wire.toByteArray())).containsExactly(65535, 116);
+        assertThat(counted.writes).isEqualTo(1);
+    }
+
+    @Test
+    void theReaderReadsAheadAboutOneSystemCallPerFrame() throws IOException {
+        byte[] data = new byte[8 * NoiseOutputStream.MAX_PLAINTEXT];
+        new Random(3).nextBytes(data);
+        out.write(data);
         out.flush();
-        assertThat(frameLengths(wire.toByteArray())).containsExactly(65535, 26);
+        CountingInputStream counted = new CountingInputStream(new ByteArrayInputStream(wire.toByteArray()));
+        NoiseInputStream in =
+                new NoiseInputStream(counted, new NoiseCipherState(AEAD, key, 0), pool, sessionsEnded::incrementAndGet);
+        assertThat(in.readAllBytes()).isEqualTo(data);
+        // Before read-ahead: a length prefix and a body per frame, 16 reads for 8 frames.
+        assertThat(counted.reads).as("raw reads for 8 maximal frames").isLessThanOrEqualTo(9);
+        assertThat(in.holdsBuffer()).isFalse();
+    }
+
+    @Property(tries = 30)
+    void framesArriveIntactWhateverTheRawReadsReturn(
+            @ForAll @Size(min = 1, max = 12) List<@IntRange(min = 0, max = 140_000) Integer> writes,
+            @ForAll @IntRange(min = 1, max = 140_000) int maxChunk,
+            @ForAll @IntRange(min = 1, max = 70_000) int readSize,
+            @ForAll long seed)
+            throws IOException {
+        Random random = new Random(seed);
+        byte[] key = randomKey();
+        ByteArrayOutputStream sent = new ByteArrayOutputStream();
+        ByteArrayOutputStream channel = new ByteArrayOutputStream();
+        NoiseOutputStream writer = new NoiseOutputStream(channel, new NoiseCipherState(AEAD, key, 0), pool, () -> {});
+        for (int size : writes) {
+            byte[] chunk = new byte[size];
+            random.nextBytes(chunk);
+            writer.write(chunk);
+            sent.write(chunk);
+            writer.flush(); // frames of every size, so their boundaries fall anywhere in the read buffer
+        }
+        InputStream trickle = new TrickleInputStream(channel.toByteArray(), maxChunk, random);
+        NoiseInputStream in = new NoiseInputStream(trickle, new NoiseCipherState(AEAD, key, 0), pool, () -> {});
+        ByteArrayOutputStream received = new ByteArrayOutputStream();
+        byte[] buffer = new byte[readSize];
+        for (int n; (n = in.read(buffer)) >= 0; ) {
+            received.write(buffer, 0, n);
+        }
+        assertThat(received.toByteArray()).isEqualTo(sent.toByteArray());
+        assertThat(in.holdsBuffer()).isFalse();
+    }
+
+    /** Returns at most {@code maxChunk} (and at least one) bytes per read, like a socket under load. */
+    private static final class TrickleInputStream extends InputStream {
+        private final byte[] bytes;
+        private final int maxChunk;
+        private final Random random;
+        private int position;
+
+        TrickleInputStream(byte[] bytes, int maxChunk, Random random) {
+            this.bytes = bytes;
+            this.maxChunk = maxChunk;
+            this.random = random;
+        }
+
+        @Override
+        public int read() {
+            return position < bytes.length ? bytes[position++] & 0xFF : -1;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) {
+            if (position == bytes.length) {
+                return -1;
+            }
+            int n = Math.min(Math.min(len, bytes.length - position), 1 + random.nextInt(maxChunk));
+            System.arraycopy(bytes, position, b, off, n);
+            position += n;
+            return n;
+        }
+    }
+
+    private static final class CountingInputStream extends FilterInputStream {
+        int reads;
+
+        CountingInputStream(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            reads++;
+            return super.read(b, off, len);
+        }
+    }
+
+    private static final class CountingOutputStream extends FilterOutputStream {
+        int writes;
+
+        CountingOutputStream(OutputStream out) {
+            super(out);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            writes++;
+            out.write(b, off, len);
+        }
     }
 
     @Test
