@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
@@ -354,7 +353,10 @@ public final class DnsCodec {
     private static final class Writer {
         private byte[] buf = new byte[512];
         private int size;
-        /** Offsets of name suffixes already written, keyed by their lower-cased labels. */
+        /**
+         * Offsets of name suffixes already written. Matched exactly, not case-insensitively, so that
+         * names keep the case they were given.
+         */
         private final Map<List<String>, Integer> suffixes = new HashMap<>();
 
         byte[] message(DnsMessage m) {
@@ -415,7 +417,7 @@ public final class DnsCodec {
         private void name(DnsName name) {
             List<String> labels = name.labels();
             for (int i = 0; i < labels.size(); i++) {
-                List<String> key = lowerCase(labels.subList(i, labels.size()));
+                List<String> key = List.copyOf(labels.subList(i, labels.size()));
                 Integer earlier = suffixes.get(key);
                 if (earlier != null) {
                     u16(0xC000 | earlier);
@@ -429,14 +431,6 @@ public final class DnsCodec {
                 bytes(label);
             }
             u8(0);
-        }
-
-        private static List<String> lowerCase(List<String> labels) {
-            List<String> out = new ArrayList<>(labels.size());
-            for (String label : labels) {
-                out.add(label.toLowerCase(Locale.ROOT));
-            }
-            return out;
         }
 
         private void ensure(int n) {

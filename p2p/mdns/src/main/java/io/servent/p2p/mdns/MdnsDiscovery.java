@@ -104,6 +104,7 @@ public final class MdnsDiscovery implements AutoCloseable {
 
     private final BlockingQueue<MdnsPeer> events = new ArrayBlockingQueue<>(EVENT_QUEUE_CAPACITY);
     private final AtomicLong droppedEvents = new AtomicLong();
+    private final AtomicLong unexpectedErrors = new AtomicLong();
     private final Set<PeerId> dialing = ConcurrentHashMap.newKeySet();
     private final Semaphore dialPermits = new Semaphore(MAX_CONCURRENT_DIALS);
     private final Set<Thread> threads = ConcurrentHashMap.newKeySet();
@@ -383,6 +384,7 @@ public final class MdnsDiscovery implements AutoCloseable {
                 onPacket(buffer.array(), buffer.position(), source, socket);
             } catch (RuntimeException e) {
                 // A bug, not bad input (that is handled above): log it and keep serving.
+                unexpectedErrors.incrementAndGet();
                 log.warn("mDNS: handling a packet from {} failed", source, e);
             }
         }
@@ -790,6 +792,11 @@ public final class MdnsDiscovery implements AutoCloseable {
                 });
         threads.add(thread);
         thread.start();
+    }
+
+    /** Packets whose handling failed with an unexpected exception: bugs (for tests). */
+    long unexpectedErrors() {
+        return unexpectedErrors.get();
     }
 
     /** Threads still running (for shutdown tests). */
