@@ -698,11 +698,14 @@ public final class MdnsDiscovery implements AutoCloseable {
 
     /**
      * This host's advertised addresses with {@code /p2p/<id>}: IP and DNS addresses only, loopback
-     * ones only for loopback interfaces, at most {@value #MAX_ANNOUNCED_ADDRESSES}.
+     * ones only for loopback interfaces, at most {@value #MAX_ANNOUNCED_ADDRESSES}. A zone means
+     * nothing to another host: link-local addresses are left out, and a zone in front of any other
+     * IPv6 address (Java scopes every interface address) is dropped.
      */
     List<Multiaddr> announced(boolean loopback) {
         List<Multiaddr> out = new ArrayList<>();
-        for (Multiaddr address : host.advertisedAddresses()) {
+        for (Multiaddr advertised : host.advertisedAddresses()) {
+            Multiaddr address = withoutZone(advertised);
             MultiaddrProtocol first = address.components().get(0).protocol();
             boolean ok =
                     switch (first) {
@@ -720,6 +723,17 @@ public final class MdnsDiscovery implements AutoCloseable {
             }
         }
         return out;
+    }
+
+    /** {@code /ip6zone/eth0/ip6/fd00::1/…} → {@code /ip6/fd00::1/…}; other addresses unchanged. */
+    static Multiaddr withoutZone(Multiaddr address) {
+        List<Multiaddr.Component> components = address.components();
+        if (components.size() < 2
+                || components.get(0).protocol() != MultiaddrProtocol.IP6ZONE
+                || components.get(1).protocol() != MultiaddrProtocol.IP6) {
+            return address;
+        }
+        return Multiaddr.of(components.subList(1, components.size()));
     }
 
     // ---- events and dials ----

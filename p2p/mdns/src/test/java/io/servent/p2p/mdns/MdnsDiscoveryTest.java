@@ -271,6 +271,14 @@ class MdnsDiscoveryTest {
     }
 
     @Test
+    void dropsZonesThatMeanNothingElsewhere() {
+        assertThat(MdnsDiscovery.withoutZone(Multiaddr.parse("/ip6zone/eth0/ip6/fd00::2/tcp/1")))
+                .isEqualTo(Multiaddr.parse("/ip6/fd00::2/tcp/1"));
+        assertThat(MdnsDiscovery.withoutZone(Multiaddr.parse("/ip4/10.0.0.1/tcp/1")))
+                .isEqualTo(Multiaddr.parse("/ip4/10.0.0.1/tcp/1"));
+    }
+
+    @Test
     void prefixMatchingForTheOnLinkCheck() throws Exception {
         byte[] net10 = InetAddress.getByName("10.1.2.3").getAddress();
         assertThat(MdnsDiscovery.samePrefix(
