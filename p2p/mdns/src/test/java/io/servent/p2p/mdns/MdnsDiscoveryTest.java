@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.servent.p2p.api.Connection;
+import io.servent.p2p.api.HostEvent;
 import io.servent.p2p.api.Multiaddr;
 import io.servent.p2p.host.BasicHost;
 import io.servent.p2p.testing.Await;
@@ -154,6 +155,20 @@ class MdnsDiscoveryTest {
 
         // ≈ 5000 queries over 2.5 s: responses at most once a second, plus one when the quiet time ends.
         assertThat(responses).isBetween(2, 4);
+    }
+
+    @Test
+    void announcesAgainWhenTheHostsAddressesChange() throws Exception {
+        BasicHost a = net.host();
+        DatagramChannel listener = net.rawSocket(true, net.port);
+        MdnsDiscovery mdnsA = net.discovery(a, net.config().withQueryInterval(Duration.ofMinutes(1)));
+        awaitResponses(listener, mdnsA.peerName(), 2, Duration.ofSeconds(5)); // at start, and a second later
+        assertThat(awaitResponses(listener, mdnsA.peerName(), 0, Duration.ofMillis(1500)))
+                .isZero();
+
+        a.publish(new HostEvent.LocalAddressesChanged(a.listenAddresses()));
+
+        awaitResponses(listener, mdnsA.peerName(), 2, Duration.ofSeconds(5));
     }
 
     @Test
