@@ -40,7 +40,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
@@ -452,7 +451,6 @@ class HostInteropIT {
      * period, then close.
      */
     @Test
-    @Disabled("servent's yamux close does not half-close and drain; js then reads a reset stream as ended")
     void aDisconnectMidTransferIsAnErrorForJsNotACleanEnd() throws Exception {
         Connection connection = connect(Dialer.SERVENT, false);
         expectedJsLog = line -> line.startsWith("[js-peer] command perf (id ");
