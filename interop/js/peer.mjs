@@ -355,6 +355,10 @@ class Peer {
     node.addEventListener('connection:close', (evt) => {
       emit({ event: 'connection:close', ...connectionJson(evt.detail) })
     })
+    // Peers that a discovery service (mdns) found: {"event":"peer:discovery",peer,addrs}.
+    node.addEventListener('peer:discovery', (evt) => {
+      emit({ event: 'peer:discovery', peer: evt.detail.id.toString(), addrs: evt.detail.multiaddrs.map(String) })
+    })
     node.addEventListener('peer:identify', (evt) => {
       const json = identifyJson(evt.detail)
       emit({ event: 'identify', ...json })

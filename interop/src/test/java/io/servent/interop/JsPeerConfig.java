@@ -16,7 +16,8 @@ import org.jspecify.annotations.Nullable;
  * @param ip6 also listen on {@code /ip6/::1/tcp/0}
  * @param agent identify agentVersion to announce; empty: js-libp2p's own
  * @param services extra js services to load: {@code kad-dht}, {@code gossipsub}, {@code relay-server},
- *     {@code mdns} (mdns multicasts beyond loopback: tests must not start it)
+ *     {@code mdns} (mdns multicasts on every interface: start it only inside a network namespace, as
+ *     {@code MdnsInteropIT} does)
  * @param startTimeout how long to wait for the ready line
  * @param lifetime the longest the process may live: it is killed then, whatever the test is doing
  * @param extraArgs further peer.mjs arguments

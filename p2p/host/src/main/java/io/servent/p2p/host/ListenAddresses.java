@@ -31,11 +31,23 @@ final class ListenAddresses {
             for (InetAddress ip : interfaceAddresses()) {
                 if ((ip instanceof Inet6Address) == v6 && !ip.isLinkLocalAddress()) {
                     out.add(Multiaddr.ofTcp(
-                            new InetSocketAddress(ip, socket.get().getPort())));
+                            new InetSocketAddress(withoutZone(ip), socket.get().getPort())));
                 }
             }
         }
         return List.copyOf(out);
+    }
+
+    /**
+     * The JDK attaches the interface as a scope to every IPv6 interface address; a zone means
+     * nothing to another host and would leak into identify as {@code /ip6zone/eth0/…}.
+     */
+    static InetAddress withoutZone(InetAddress ip) {
+        try {
+            return InetAddress.getByAddress(ip.getAddress());
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalStateException("an address of 4 or 16 bytes was refused", e);
+        }
     }
 
     private static List<InetAddress> interfaceAddresses() {
