@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 
@@ -47,7 +48,7 @@ public final class UnixFsBuilder {
     private final UnixFsLayout layout;
     private final Sink sink;
     private final MessageDigest sha = Multihash.sha256Digest();
-    private final byte[] chunk;
+    private byte[] chunk;
     private final List<UnixFsLeaf> leaves = new ArrayList<>();
     private final List<List<Child>> levels = new ArrayList<>();
     private int filled;
@@ -56,9 +57,17 @@ public final class UnixFsBuilder {
     private boolean finished;
 
     public UnixFsBuilder(UnixFsLayout layout, Sink sink) {
+        this(layout, sink, Long.MAX_VALUE);
+    }
+
+    /**
+     * A builder expecting about {@code sizeHint} bytes: small files then cost a small buffer instead of
+     * a whole chunk (the buffer grows if more bytes come).
+     */
+    public UnixFsBuilder(UnixFsLayout layout, Sink sink, long sizeHint) {
         this.layout = layout;
         this.sink = sink;
-        this.chunk = new byte[layout.chunkSize()];
+        this.chunk = new byte[(int) Math.max(1, Math.min(layout.chunkSize(), sizeHint))];
     }
 
     public UnixFsBuilder(Sink sink) {
@@ -68,7 +77,7 @@ public final class UnixFsBuilder {
     /** The DAG of a whole file, read with a file channel (no extra copy). */
     public static UnixFsFile build(Path file, UnixFsLayout layout, Sink sink) throws IOException {
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-            UnixFsBuilder builder = new UnixFsBuilder(layout, sink);
+            UnixFsBuilder builder = new UnixFsBuilder(layout, sink, channel.size());
             builder.write(channel);
             return builder.finish();
         }
@@ -96,12 +105,15 @@ public final class UnixFsBuilder {
         Objects.checkFromIndexSize(off, len, bytes.length);
         checkOpen();
         while (len > 0) {
+            if (filled == chunk.length) {
+                grow();
+            }
             int n = Math.min(len, chunk.length - filled);
             System.arraycopy(bytes, off, chunk, filled, n);
             filled += n;
             off += n;
             len -= n;
-            if (filled == chunk.length) {
+            if (filled == layout.chunkSize()) {
                 cutLeaf();
             }
         }
@@ -111,16 +123,30 @@ public final class UnixFsBuilder {
     public void write(ReadableByteChannel channel) throws IOException {
         checkOpen();
         while (true) {
-            ByteBuffer target = ByteBuffer.wrap(chunk, filled, chunk.length - filled);
-            int n = channel.read(target);
-            if (n < 0) {
-                return;
-            }
-            filled += n;
             if (filled == chunk.length) {
+                // The size hint was short: grow only if the channel really has more.
+                ByteBuffer probe = ByteBuffer.allocate(1);
+                if (channel.read(probe) < 0) {
+                    return;
+                }
+                grow();
+                chunk[filled++] = probe.get(0);
+            } else {
+                int n = channel.read(ByteBuffer.wrap(chunk, filled, chunk.length - filled));
+                if (n < 0) {
+                    return;
+                }
+                filled += n;
+            }
+            if (filled == layout.chunkSize()) {
                 cutLeaf();
             }
         }
+    }
+
+    /** The buffer started small (a size hint) and is full: make it a whole chunk. */
+    private void grow() {
+        chunk = Arrays.copyOf(chunk, layout.chunkSize());
     }
 
     /** File bytes written so far. */
