@@ -152,7 +152,7 @@ public final class BlockStore {
     }
 
     private Optional<Block> discardCorrupt(Cid cid, Path file, IOException e) throws IOException {
-        log.warn("block store: {} is corrupt ({}); deleted it", file, e.getMessage());
+        log.warn("block store: the file of {} is corrupt ({}); deleted {}", cid, e.getMessage(), file);
         Files.deleteIfExists(file);
         return Optional.empty();
     }

@@ -3,6 +3,7 @@ package io.servent.apps.files;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.regex.Pattern;
 
 /**
  * A file search: every word must match the start of a word in the file's name or folders
@@ -15,6 +16,8 @@ import java.util.Locale;
 public record FileQuery(List<String> words, FileType type, long minSize, long maxSize) {
     public static final int MAX_WORDS = 8;
     public static final int MAX_WORD_LENGTH = 64;
+
+    private static final Pattern SEPARATORS = Pattern.compile("[^\\p{L}\\p{N}]+");
 
     public FileQuery {
         words = normalise(words);
@@ -40,7 +43,8 @@ public record FileQuery(List<String> words, FileType type, long minSize, long ma
     private static List<String> normalise(List<String> raw) {
         List<String> out = new ArrayList<>();
         for (String text : raw) {
-            for (String word : text.toLowerCase(Locale.ROOT).split("[^\\p{L}\\p{N}]+")) {
+            for (String word :
+                    SEPARATORS.splitAsStream(text.toLowerCase(Locale.ROOT)).toList()) {
                 if (word.isEmpty()) {
                     continue;
                 }

@@ -4,6 +4,7 @@ import java.util.Locale;
 import java.util.Set;
 
 /** A coarse file kind for search filters, decided by the name's extension. */
+@SuppressWarnings("ImmutableEnumChecker") // the sets are Set.of(...), immutable
 public enum FileType {
     ANY(Set.of()),
     AUDIO(Set.of("mp3", "flac", "ogg", "opus", "wav", "m4a", "aac", "wma", "aiff")),

@@ -73,7 +73,7 @@ public final class ShareService implements AutoCloseable {
             scheduleRescan(share.id(), Duration.ZERO);
         }
         long period = rescanPeriod.toMillis();
-        scheduler.scheduleWithFixedDelay(this::rescanAllQuietly, period, period, TimeUnit.MILLISECONDS);
+        var unused = scheduler.scheduleWithFixedDelay(this::rescanAllQuietly, period, period, TimeUnit.MILLISECONDS);
         watchThread = Thread.ofVirtual().name("files-share-watcher").start(() -> watchLoop(ws));
     }
 
@@ -147,7 +147,7 @@ public final class ShareService implements AutoCloseable {
         if (closed || pendingRescans.putIfAbsent(shareId, Boolean.TRUE) != null) {
             return;
         }
-        scheduler.schedule(
+        var unused = scheduler.schedule(
                 () -> {
                     pendingRescans.remove(shareId);
                     try {
@@ -210,7 +210,7 @@ public final class ShareService implements AutoCloseable {
                 Long shareId = watchedKeys.get(key);
                 for (var event : key.pollEvents()) {
                     if (shareId != null
-                            && event.kind() == StandardWatchEventKinds.ENTRY_CREATE
+                            && StandardWatchEventKinds.ENTRY_CREATE.equals(event.kind())
                             && key.watchable() instanceof Path dir
                             && event.context() instanceof Path name
                             && Files.isDirectory(dir.resolve(name))

@@ -56,9 +56,12 @@ class BrowseServiceTest {
         Path pub = Files.createDirectories(tmp.resolve("Public"));
         Path friends = Files.createDirectories(tmp.resolve("Friends"));
         for (int i = 0; i < 1200; i++) {
-            ShareIndexerTest.write(pub.resolve("dir" + (i % 10) + "/track " + i + ".ogg"), ("t" + i).getBytes());
+            ShareIndexerTest.write(
+                    pub.resolve("dir" + (i % 10) + "/track " + i + ".ogg"),
+                    ("t" + i).getBytes(java.nio.charset.StandardCharsets.UTF_8));
         }
-        ShareIndexerTest.write(friends.resolve("secret plans.txt"), "plans".getBytes());
+        ShareIndexerTest.write(
+                friends.resolve("secret plans.txt"), "plans".getBytes(java.nio.charset.StandardCharsets.UTF_8));
         indexer.scan(index.addShare(pub, ShareAccess.everyone()));
         indexer.scan(index.addShare(friends, ShareAccess.peers(alice.peerId())));
         serverBrowse = new BrowseService(server, index);
@@ -101,7 +104,9 @@ class BrowseServiceTest {
                 .filter(e -> e.path().endsWith("plans.txt"))
                 .findFirst()
                 .orElseThrow();
-        assertThat(plans.root()).isEqualTo(UnixFs.rawLeaf("plans".getBytes()).cid());
+        assertThat(plans.root())
+                .isEqualTo(UnixFs.rawLeaf("plans".getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                        .cid());
         assertThat(plans.size()).isEqualTo(5);
 
         List<BrowseEntry> forEve = eveBrowse.browse(server.peerId());

@@ -60,7 +60,7 @@ class ShareIndexerTest {
     void scanRescanChangeDelete() throws IOException {
         byte[] big = UnixFsRoundTripTest.pattern(10_000); // 10 leaves, 3 nodes
         write(shared.resolve("Artist/Album/01 First Song.mp3"), big);
-        write(shared.resolve("notes.txt"), "hello world".getBytes());
+        write(shared.resolve("notes.txt"), "hello world".getBytes(java.nio.charset.StandardCharsets.UTF_8));
         Share share = index.addShare(shared, ShareAccess.everyone());
 
         ShareIndexer.ScanResult first = indexer.scan(share);
@@ -91,7 +91,7 @@ class ShareIndexerTest {
 
         // A changed file is rehashed (same id), a deleted one forgotten, a new one added.
         Path notesFile = shared.resolve("notes.txt");
-        Files.write(notesFile, "hello world, again".getBytes());
+        Files.write(notesFile, "hello world, again".getBytes(java.nio.charset.StandardCharsets.UTF_8));
         Files.setLastModifiedTime(notesFile, FileTime.from(Instant.now().plusSeconds(5)));
         Files.delete(shared.resolve("Artist/Album/01 First Song.mp3"));
         write(shared.resolve("new.flac"), new byte[3000]);
@@ -115,7 +115,7 @@ class ShareIndexerTest {
 
     @Test
     void hashesManyFilesInParallelWithProgress() throws IOException {
-        Map<String, Cid> expected = new ConcurrentHashMap<>();
+        Map<String, Cid> expected = new java.util.HashMap<>();
         for (int i = 0; i < 300; i++) {
             byte[] data = UnixFsRoundTripTest.pattern(i * 37);
             String rel = "d" + (i % 7) + "/file-" + i + ".bin";
@@ -250,7 +250,7 @@ class ShareIndexerTest {
         assertThat(provider.block(dag.leaves().get(1).cid(), alice)).isPresent(); // untouched range still verifies
 
         // Downloaded blocks in the store go to anyone who names them, unless configured off.
-        Block downloaded = UnixFs.rawLeaf("downloaded".getBytes());
+        Block downloaded = UnixFs.rawLeaf("downloaded".getBytes(java.nio.charset.StandardCharsets.UTF_8));
         store.put(downloaded);
         assertThat(provider.block(downloaded.cid(), eve)).isPresent();
         assertThat(new SharedBlockProvider(index, store, false, s -> {}).block(downloaded.cid(), eve))
@@ -259,15 +259,15 @@ class ShareIndexerTest {
 
     @Test
     void serviceRescansWhenTheShareChanges() throws Exception {
-        write(shared.resolve("a.txt"), "a".getBytes());
+        write(shared.resolve("a.txt"), "a".getBytes(java.nio.charset.StandardCharsets.UTF_8));
         try (ShareService service = new ShareService(indexer, Duration.ofHours(1))) {
             service.start();
             Share share = service.share(shared, ShareAccess.everyone());
             await(() -> hasFile(share, "a.txt"));
             // A new file in a new sub-directory is noticed by the watcher (no rescan call).
-            write(shared.resolve("sub/b.txt"), "b".getBytes());
+            write(shared.resolve("sub/b.txt"), "b".getBytes(java.nio.charset.StandardCharsets.UTF_8));
             await(() -> hasFile(share, "sub/b.txt"));
-            write(shared.resolve("sub/c.txt"), "c".getBytes());
+            write(shared.resolve("sub/c.txt"), "c".getBytes(java.nio.charset.StandardCharsets.UTF_8));
             await(() -> hasFile(share, "sub/c.txt"));
             Files.delete(shared.resolve("a.txt"));
             await(() -> !hasFile(share, "a.txt"));
