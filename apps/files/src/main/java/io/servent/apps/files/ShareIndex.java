@@ -166,6 +166,13 @@ public final class ShareIndex {
         });
     }
 
+    /** A hashed file to record: where it is, when it was modified, its DAG and its internal nodes. */
+    public record IndexedFile(long shareId, String relPath, long mtimeMillis, UnixFsFile dag, List<Block> nodes) {
+        public IndexedFile {
+            nodes = List.copyOf(nodes);
+        }
+    }
+
     /**
      * Records a hashed file, replacing what was indexed at the same path: its row, its leaves'
      * locations and its internal nodes, in one transaction.
@@ -174,57 +181,64 @@ public final class ShareIndex {
      */
     public long putFile(long shareId, String relPath, long mtimeMillis, UnixFsFile file, List<Block> nodes)
             throws IOException {
-        String name = relPath.substring(relPath.lastIndexOf('/') + 1);
+        return putFiles(List.of(new IndexedFile(shareId, relPath, mtimeMillis, file, nodes)))
+                .get(0);
+    }
+
+    /** Records many hashed files in one transaction (what the indexer does); returns their ids in order. */
+    public List<Long> putFiles(List<IndexedFile> files) throws IOException {
         return db.write(c -> {
-            long id;
-            try (PreparedStatement p = c.prepareStatement(
-                    "INSERT INTO shared_files(share_id, rel_path, name, ext, size, mtime_ms, root_cid, indexed_ms)"
-                            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(share_id, rel_path) DO UPDATE SET"
-                            + " size = excluded.size, mtime_ms = excluded.mtime_ms, root_cid = excluded.root_cid,"
-                            + " indexed_ms = excluded.indexed_ms RETURNING id")) {
-                p.setLong(1, shareId);
-                p.setString(2, relPath);
-                p.setString(3, name);
-                p.setString(4, FileType.extension(name));
-                p.setLong(5, file.size());
-                p.setLong(6, mtimeMillis);
-                p.setBytes(7, file.root().bytes());
-                p.setLong(8, System.currentTimeMillis());
-                try (ResultSet rs = p.executeQuery()) {
-                    rs.next();
-                    id = rs.getLong(1);
+            List<Long> ids = new ArrayList<>(files.size());
+            long now = System.currentTimeMillis();
+            try (PreparedStatement upsert = c.prepareStatement(
+                            "INSERT INTO shared_files(share_id, rel_path, name, ext, size, mtime_ms, root_cid,"
+                                    + " indexed_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(share_id, rel_path)"
+                                    + " DO UPDATE SET size = excluded.size, mtime_ms = excluded.mtime_ms,"
+                                    + " root_cid = excluded.root_cid, indexed_ms = excluded.indexed_ms RETURNING id");
+                    PreparedStatement deleteBlocks = c.prepareStatement("DELETE FROM shared_blocks WHERE file_id = ?");
+                    PreparedStatement deleteNodes = c.prepareStatement("DELETE FROM shared_nodes WHERE file_id = ?");
+                    PreparedStatement insertBlock = c.prepareStatement(
+                            "INSERT INTO shared_blocks(file_id, idx, mh, offset, length) VALUES (?, ?, ?, ?, ?)");
+                    PreparedStatement insertNode = c.prepareStatement(
+                            "INSERT OR IGNORE INTO shared_nodes(file_id, mh, data) VALUES (?, ?, ?)")) {
+                for (IndexedFile f : files) {
+                    String name = f.relPath().substring(f.relPath().lastIndexOf('/') + 1);
+                    upsert.setLong(1, f.shareId());
+                    upsert.setString(2, f.relPath());
+                    upsert.setString(3, name);
+                    upsert.setString(4, FileType.extension(name));
+                    upsert.setLong(5, f.dag().size());
+                    upsert.setLong(6, f.mtimeMillis());
+                    upsert.setBytes(7, f.dag().root().bytes());
+                    upsert.setLong(8, now);
+                    long id;
+                    try (ResultSet rs = upsert.executeQuery()) {
+                        rs.next();
+                        id = rs.getLong(1);
+                    }
+                    ids.add(id);
+                    deleteBlocks.setLong(1, id);
+                    deleteBlocks.executeUpdate();
+                    deleteNodes.setLong(1, id);
+                    deleteNodes.executeUpdate();
+                    int index = 0;
+                    for (UnixFsLeaf leaf : f.dag().leaves()) {
+                        insertBlock.setLong(1, id);
+                        insertBlock.setInt(2, index++);
+                        insertBlock.setBytes(3, leaf.cid().multihash().bytes());
+                        insertBlock.setLong(4, leaf.offset());
+                        insertBlock.setInt(5, leaf.length());
+                        insertBlock.executeUpdate();
+                    }
+                    for (Block node : f.nodes()) {
+                        insertNode.setLong(1, id);
+                        insertNode.setBytes(2, node.cid().multihash().bytes());
+                        insertNode.setBytes(3, node.data());
+                        insertNode.executeUpdate();
+                    }
                 }
             }
-            for (String table : List.of("shared_blocks", "shared_nodes")) {
-                try (PreparedStatement p = c.prepareStatement("DELETE FROM " + table + " WHERE file_id = ?")) {
-                    p.setLong(1, id);
-                    p.executeUpdate();
-                }
-            }
-            try (PreparedStatement p = c.prepareStatement(
-                    "INSERT INTO shared_blocks(file_id, idx, mh, offset, length) VALUES (?, ?, ?, ?, ?)")) {
-                int index = 0;
-                for (UnixFsLeaf leaf : file.leaves()) {
-                    p.setLong(1, id);
-                    p.setInt(2, index++);
-                    p.setBytes(3, leaf.cid().multihash().bytes());
-                    p.setLong(4, leaf.offset());
-                    p.setInt(5, leaf.length());
-                    p.addBatch();
-                }
-                p.executeBatch();
-            }
-            try (PreparedStatement p =
-                    c.prepareStatement("INSERT OR IGNORE INTO shared_nodes(file_id, mh, data) VALUES (?, ?, ?)")) {
-                for (Block node : nodes) {
-                    p.setLong(1, id);
-                    p.setBytes(2, node.cid().multihash().bytes());
-                    p.setBytes(3, node.data());
-                    p.addBatch();
-                }
-                p.executeBatch();
-            }
-            return id;
+            return ids;
         });
     }
 

@@ -1,8 +1,11 @@
 package io.servent.apps.files;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.nio.file.FileVisitOption;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -12,12 +15,18 @@ import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
@@ -142,71 +151,70 @@ public final class ShareIndexer implements AutoCloseable {
         Map<String, ShareIndex.FileState> known = index.fileStates(share.id());
         Set<String> seen = new HashSet<>();
         Set<String> failed = ConcurrentHashMap.newKeySet();
-        AtomicInteger hashed = new AtomicInteger();
+        BatchWriter writer = new BatchWriter(failed);
         Semaphore slots = new Semaphore(threads * 2);
-        List<java.util.concurrent.Future<?>> tasks = new ArrayList<>();
+        List<Future<?>> tasks = new ArrayList<>();
         int[] unchanged = {0};
-        Files.walkFileTree(
-                root,
-                EnumSet.noneOf(java.nio.file.FileVisitOption.class),
-                Integer.MAX_VALUE,
-                new SimpleFileVisitor<>() {
-                    @Override
-                    public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
-                        if (!attrs.isRegularFile()) {
-                            return FileVisitResult.CONTINUE;
+        Files.walkFileTree(root, EnumSet.noneOf(FileVisitOption.class), Integer.MAX_VALUE, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+                if (!attrs.isRegularFile()) {
+                    return FileVisitResult.CONTINUE;
+                }
+                String rel = relative(root, file);
+                seen.add(rel);
+                filesSeen.incrementAndGet();
+                long mtime = attrs.lastModifiedTime().toMillis();
+                ShareIndex.FileState state = known.get(rel);
+                if (state != null && state.size() == attrs.size() && state.mtimeMillis() == mtime) {
+                    unchanged[0]++;
+                    return FileVisitResult.CONTINUE;
+                }
+                filesToHash.incrementAndGet();
+                bytesToHash.addAndGet(attrs.size());
+                slots.acquireUninterruptibly();
+                tasks.add(pool.submit(() -> {
+                    try {
+                        Optional<ShareIndex.IndexedFile> indexed = hash(share, rel, file, attrs.size(), mtime);
+                        if (indexed.isPresent()) {
+                            writer.add(indexed.get());
                         }
-                        String rel = relative(root, file);
-                        seen.add(rel);
-                        filesSeen.incrementAndGet();
-                        long mtime = attrs.lastModifiedTime().toMillis();
-                        ShareIndex.FileState state = known.get(rel);
-                        if (state != null && state.size() == attrs.size() && state.mtimeMillis() == mtime) {
-                            unchanged[0]++;
-                            return FileVisitResult.CONTINUE;
-                        }
-                        filesToHash.incrementAndGet();
-                        bytesToHash.addAndGet(attrs.size());
-                        slots.acquireUninterruptibly();
-                        tasks.add(pool.submit(() -> {
-                            try {
-                                if (hash(share, rel, file, attrs.size(), mtime)) {
-                                    hashed.incrementAndGet();
-                                }
-                            } catch (IOException | RuntimeException e) {
-                                failed.add(rel);
-                                errors.incrementAndGet();
-                                log.warn("indexer: cannot hash {}: {}", file, e.toString());
-                            } finally {
-                                slots.release();
-                                notifyListeners();
-                            }
-                        }));
-                        return FileVisitResult.CONTINUE;
-                    }
-
-                    @Override
-                    public FileVisitResult visitFileFailed(Path file, IOException e) {
-                        if (file.equals(root)) {
-                            return FileVisitResult.TERMINATE;
-                        }
+                    } catch (IOException | RuntimeException e) {
+                        failed.add(rel);
                         errors.incrementAndGet();
-                        log.debug("indexer: cannot read {}: {}", file, e.toString());
-                        return FileVisitResult.CONTINUE;
+                        log.warn("indexer: cannot hash {}: {}", file, e.toString());
+                    } finally {
+                        slots.release();
+                        notifyListeners();
                     }
-                });
-        for (java.util.concurrent.Future<?> task : tasks) {
-            try {
-                task.get();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new java.io.InterruptedIOException("interrupted while indexing " + root);
-            } catch (java.util.concurrent.ExecutionException e) {
-                throw new IllegalStateException("indexer task failed", e.getCause());
+                }));
+                return FileVisitResult.CONTINUE;
             }
+
+            @Override
+            public FileVisitResult visitFileFailed(Path file, IOException e) {
+                if (file.equals(root)) {
+                    return FileVisitResult.TERMINATE;
+                }
+                errors.incrementAndGet();
+                log.debug("indexer: cannot read {}: {}", file, e.toString());
+                return FileVisitResult.CONTINUE;
+            }
+        });
+        try {
+            for (Future<?> task : tasks) {
+                task.get();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while indexing " + root);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("indexer task failed", e.getCause());
+        } finally {
+            writer.finish();
         }
         if (!Files.isDirectory(root)) {
-            throw new java.nio.file.NoSuchFileException(root.toString(), null, "the shared directory is gone");
+            throw new NoSuchFileException(root.toString(), null, "the shared directory is gone");
         }
         List<String> gone = new ArrayList<>(failed);
         for (String path : known.keySet()) {
@@ -218,7 +226,7 @@ public final class ShareIndexer implements AutoCloseable {
         ScanResult result = new ScanResult(
                 share.id(),
                 seen.size(),
-                hashed.get(),
+                writer.written(),
                 unchanged[0],
                 gone.size(),
                 (int) errors.get(),
@@ -228,8 +236,9 @@ public final class ShareIndexer implements AutoCloseable {
         return result;
     }
 
-    /** Hashes one file and records it; false if it changed while being hashed. */
-    private boolean hash(Share share, String rel, Path file, long size, long mtime) throws IOException {
+    /** Hashes one file; empty if it changed while being hashed. */
+    private Optional<ShareIndex.IndexedFile> hash(Share share, String rel, Path file, long size, long mtime)
+            throws IOException {
         List<Block> nodes = new ArrayList<>();
         UnixFsFile dag = UnixFsBuilder.build(file, layout, new UnixFsBuilder.Sink() {
             @Override
@@ -247,11 +256,83 @@ public final class ShareIndexer implements AutoCloseable {
                 || after.size() != size
                 || after.lastModifiedTime().toMillis() != mtime) {
             log.debug("indexer: {} changed while being hashed; next scan", file);
-            return false;
+            return Optional.empty();
         }
-        index.putFile(share.id(), rel, mtime, dag, nodes);
-        filesHashed.incrementAndGet();
-        return true;
+        return Optional.of(new ShareIndex.IndexedFile(share.id(), rel, mtime, dag, nodes));
+    }
+
+    /**
+     * Records hashed files in batches on its own thread: one SQLite transaction per batch instead of
+     * per file, which matters when a share holds thousands of small files. The queue is bounded, so
+     * hashing waits if the database falls behind.
+     */
+    private final class BatchWriter {
+        private static final int MAX_BATCH = 256;
+
+        private final BlockingQueue<ShareIndex.IndexedFile> queue = new ArrayBlockingQueue<>(2 * MAX_BATCH);
+        private final Set<String> failed;
+        private final AtomicInteger written = new AtomicInteger();
+        private final Thread thread;
+        private volatile boolean done;
+
+        BatchWriter(Set<String> failed) {
+            this.failed = failed;
+            this.thread =
+                    Thread.ofPlatform().daemon().name("files-index-writer").start(this::run);
+        }
+
+        void add(ShareIndex.IndexedFile file) throws InterruptedIOException {
+            try {
+                queue.put(file);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException("interrupted while queueing " + file.relPath());
+            }
+        }
+
+        int written() {
+            return written.get();
+        }
+
+        /** Called once every add has returned: writes what is queued and stops. */
+        void finish() {
+            done = true;
+            try {
+                thread.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        private void run() {
+            List<ShareIndex.IndexedFile> batch = new ArrayList<>(MAX_BATCH);
+            try {
+                while (true) {
+                    ShareIndex.IndexedFile first = queue.poll(50, TimeUnit.MILLISECONDS);
+                    if (first == null) {
+                        if (done && queue.isEmpty()) {
+                            return;
+                        }
+                        continue;
+                    }
+                    batch.add(first);
+                    queue.drainTo(batch, MAX_BATCH - 1);
+                    try {
+                        index.putFiles(batch);
+                        written.addAndGet(batch.size());
+                        filesHashed.addAndGet(batch.size());
+                    } catch (IOException | RuntimeException e) {
+                        log.warn("indexer: cannot record {} files: {}", batch.size(), e.toString());
+                        errors.addAndGet(batch.size());
+                        batch.forEach(f -> failed.add(f.relPath()));
+                    }
+                    batch.clear();
+                    notifyListeners();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     static String relative(Path root, Path file) {

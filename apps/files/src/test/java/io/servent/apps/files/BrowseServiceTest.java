@@ -133,15 +133,19 @@ class BrowseServiceTest {
         try {
             // Oversize: a length prefix far past the request bound.
             Stream oversize = eve.newStream(server.peerId(), BrowseService.PROTOCOL_ID);
-            Varint.write(1 << 20, oversize.out());
-            oversize.out().write(new byte[100]);
-            oversize.out().flush();
+            sendUntilReset(() -> {
+                Varint.write(1 << 20, oversize.out());
+                oversize.out().write(new byte[100]);
+                oversize.out().flush();
+            });
             assertThat(readToEndOrReset(oversize)).isZero();
             // Malformed: bytes that are no BrowseRequest.
             Stream garbage = eve.newStream(server.peerId(), BrowseService.PROTOCOL_ID);
-            LengthPrefixed.write(garbage.out(), new byte[] {(byte) 0xff, (byte) 0xff, (byte) 0xff});
-            garbage.out().flush();
-            garbage.closeWrite();
+            sendUntilReset(() -> {
+                LengthPrefixed.write(garbage.out(), new byte[] {(byte) 0xff, (byte) 0xff, (byte) 0xff});
+                garbage.out().flush();
+                garbage.closeWrite();
+            });
             assertThat(readToEndOrReset(garbage)).isZero();
             ShareIndexerTest.await(() -> appender.list.size() >= 2);
             assertThat(appender.list)
@@ -210,6 +214,19 @@ class BrowseServiceTest {
                 .setPath(path)
                 .setSize(1)
                 .build();
+    }
+
+    interface Send {
+        void run() throws IOException;
+    }
+
+    /** The server may reset the stream while we are still writing: that is the rejection we expect. */
+    private static void sendUntilReset(Send send) {
+        try {
+            send.run();
+        } catch (IOException e) {
+            assertThat(e).isInstanceOf(io.servent.p2p.api.StreamResetException.class);
+        }
     }
 
     /** Bytes the server sent before it ended or reset the stream. */
