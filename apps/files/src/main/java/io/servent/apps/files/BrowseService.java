@@ -58,9 +58,19 @@ public final class BrowseService implements AutoCloseable {
     private final ShareIndex index;
     private final Map<PeerId, Bucket> buckets = new ConcurrentHashMap<>();
 
+    private final double pagesPerSecond;
+    private final double burst;
+
     public BrowseService(Host host, ShareIndex index) {
+        this(host, index, PAGES_PER_SECOND, BURST);
+    }
+
+    /** With another per-peer rate limit (tests). */
+    BrowseService(Host host, ShareIndex index, double pagesPerSecond, double burst) {
         this.host = host;
         this.index = index;
+        this.pagesPerSecond = pagesPerSecond;
+        this.burst = burst;
         host.setStreamHandler(PROTOCOL_ID, this::serve);
     }
 
@@ -160,7 +170,7 @@ public final class BrowseService implements AutoCloseable {
                         "browse cursor " + Long.toUnsignedString(request.getAfter()) + " is out of range");
             }
             if (!admit(peer)) {
-                log.debug("browse: {} asks faster than {} pages/s; refused", peer, PAGES_PER_SECOND);
+                log.debug("browse: {} asks faster than {} pages/s; refused", peer, pagesPerSecond);
                 stream.reset();
                 return;
             }
@@ -207,12 +217,12 @@ public final class BrowseService implements AutoCloseable {
         return buckets.computeIfAbsent(peer, p -> new Bucket()).take(System.nanoTime());
     }
 
-    private static final class Bucket {
-        private double tokens = BURST;
+    private final class Bucket {
+        private double tokens = burst;
         private long last = System.nanoTime();
 
         synchronized boolean take(long now) {
-            tokens = Math.min(BURST, tokens + (now - last) / 1e9 * PAGES_PER_SECOND);
+            tokens = Math.min(burst, tokens + (now - last) / 1e9 * pagesPerSecond);
             last = now;
             if (tokens < 1) {
                 return false;

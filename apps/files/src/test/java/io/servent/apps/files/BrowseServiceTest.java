@@ -41,6 +41,7 @@ class BrowseServiceTest {
     BasicHost server;
     BasicHost alice;
     BasicHost eve;
+    ShareIndex serverIndex;
     BrowseService serverBrowse;
     BrowseService aliceBrowse;
     BrowseService eveBrowse;
@@ -52,6 +53,7 @@ class BrowseServiceTest {
         eve = host();
         db = FilesDatabase.open(tmp.resolve("server/files.db"));
         ShareIndex index = new ShareIndex(db);
+        serverIndex = index;
         indexer = new ShareIndexer(index, ShareIndexerTest.LAYOUT, 2);
         Path pub = Files.createDirectories(tmp.resolve("Public"));
         Path friends = Files.createDirectories(tmp.resolve("Friends"));
@@ -157,6 +159,26 @@ class BrowseServiceTest {
         } finally {
             logger.detachAppender(appender);
         }
+    }
+
+    @Test
+    void aPeerAskingTooFastIsRefused() throws IOException {
+        serverBrowse.close();
+        serverBrowse = new BrowseService(server, serverIndex, 0.5, 5);
+        int served = 0;
+        @org.jspecify.annotations.Nullable IOException refused = null;
+        for (int i = 0; i < 200 && refused == null; i++) {
+            try {
+                eveBrowse.page(server.peerId(), 0, 1);
+                served++;
+            } catch (IOException e) {
+                refused = e;
+            }
+        }
+        assertThat(refused).isNotNull();
+        assertThat(served).isBetween(5, 20);
+        // Another peer is not affected.
+        assertThat(aliceBrowse.page(server.peerId(), 0, 1).entries()).hasSize(1);
     }
 
     @Test
