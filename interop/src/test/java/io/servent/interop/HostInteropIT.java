@@ -442,13 +442,11 @@ class HostInteropIT {
     }
 
     /**
-     * Known gap, kept as the failing test for its fix: Yamux closes the TCP socket right after its
-     * GoAway, while js is still sending window updates. The kernel answers those with a TCP RST, js
-     * aborts the connection on "write ECONNRESET" before reading the stream's RST frame and the GoAway
-     * still in its buffer, and then ends the half-read stream as if the transfer were complete (js
-     * reports "asked for N bytes, the server sent M"). A graceful close needs a half-close in the
-     * connection API: send GoAway, shut the write side (FIN), read until the peer's EOF or a grace
-     * period, then close.
+     * A disconnect in the middle of a transfer must reach js as an error, never as a short but clean
+     * end of stream ("asked for N bytes, the server sent M"). Yamux resets the unfinished stream,
+     * sends GoAway and half-closes before closing the socket, so js sees the reset; depending on
+     * where js's perf loop is when the reset lands it reports it as a {@code StreamResetError} or as
+     * a {@code StreamStateError} from its next write to the now closed stream. Both are errors.
      */
     @Test
     void aDisconnectMidTransferIsAnErrorForJsNotACleanEnd() throws Exception {
@@ -471,7 +469,8 @@ class HostInteropIT {
 
         assertThat(download.get(WAIT.toMillis(), TimeUnit.MILLISECONDS))
                 .isInstanceOf(JsPeerException.class)
-                .hasMessageContaining("StreamResetError");
+                .hasMessageMatching("(?s).*(StreamResetError|StreamStateError).*")
+                .hasMessageNotContaining("the server sent");
     }
 
     @ParameterizedTest
