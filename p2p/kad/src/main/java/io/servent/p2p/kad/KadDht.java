@@ -294,9 +294,12 @@ public final class KadDht implements AutoCloseable {
         promoted.ifPresent(p -> log.debug("promoted {} from the replacement cache", p));
     }
 
-    /** Connected peers count as alive; others must answer a FIND_NODE for our own key. */
+    /**
+     * A member is alive if it answers a FIND_NODE for our own key: a connection alone does not show
+     * it still serves the DHT (a liar or a stalled peer keeps its connection open).
+     */
     private void checkLiveness(PeerId peer) {
-        boolean alive = !host.connections(peer).isEmpty() || ping(peer);
+        boolean alive = ping(peer);
         Optional<PeerId> promoted;
         lock.lock();
         try {
