@@ -9,10 +9,13 @@ import io.servent.p2p.plaintext.PlaintextSecurity;
 import io.servent.p2p.testing.MemoryNetwork;
 import io.servent.p2p.testing.MemoryTransport;
 import java.io.IOException;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Real hosts (plaintext security for speed, Yamux, identify) on one in-memory network, each with a
@@ -38,9 +41,14 @@ final class KadTestNetwork implements AutoCloseable {
     private final List<BasicHost> bareHosts = new CopyOnWriteArrayList<>();
 
     Node start(KadConfig config) throws IOException {
+        return start(config, InstantSource.system(), null);
+    }
+
+    /** A node on {@code clock}, with {@code timer} for its maintenance (null for its own). */
+    Node start(KadConfig config, InstantSource clock, @Nullable ScheduledExecutorService timer) throws IOException {
         BasicHost host = host(h -> {});
         IdentifyService identify = new IdentifyService(host, "servent-kad-test");
-        KadDht dht = KadDht.start(host, config);
+        KadDht dht = KadDht.start(host, config, KadValidators.defaults(), clock, timer);
         Node node = new Node(host, identify, dht);
         nodes.add(node);
         return node;
