@@ -150,6 +150,7 @@ class KadLookupTest {
                 net.failing.add(p);
             }
         }
+        int skipped = 0;
         for (int i = 0; i < 10; i++) {
             KadKey target = KadKey.of(TestPeers.random(random));
             KadLookup lookup = lookup(net, target, 3, 1);
@@ -162,8 +163,9 @@ class KadLookupTest {
             assertThat(lookup.closest()).as("seed %d", seed).containsExactlyElementsOf(responsive);
             // Each slow peer costs at most one request timeout, and they overlap: far below the deadline.
             assertThat(took).isLessThan(DEADLINE);
-            assertThat(lookup.stats().timedOut() + lookup.stats().failed()).isPositive();
+            skipped += lookup.stats().timedOut() + lookup.stats().failed();
         }
+        assertThat(skipped).as("the lookups met bad peers").isPositive();
     }
 
     @Test
