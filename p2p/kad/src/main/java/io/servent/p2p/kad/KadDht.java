@@ -621,8 +621,8 @@ public final class KadDht implements AutoCloseable {
                 if (lookup.isFinished(now)) {
                     break;
                 }
-                long waitNanos =
-                        Math.max(0, Duration.between(now, lookup.nextWakeup()).toNanos());
+                long waitNanos = Math.max(
+                        0, Duration.between(now, lookup.nextWakeup(now)).toNanos());
                 Reply reply = replies.poll(waitNanos, TimeUnit.NANOSECONDS);
                 while (reply != null) {
                     calls.remove(reply.peer());

@@ -18,9 +18,10 @@ import java.util.Optional;
  * <p>A lookup terminates when the k closest peers it has seen that did not fail have all answered
  * (the spec's rule; fewer than k if it knows fewer), when its deadline passes, or when {@link
  * #cancel} stops it (e.g. the target was found). Each request gets {@code requestTimeout}; a peer that
- * exceeds it stops counting against α and is skipped like a failed one, so a slow peer never stalls
- * the lookup (its answer still counts if it arrives before the end). At most α requests per path are
- * in flight.
+ * exceeds it is skipped like a failed one (its answer still counts if it arrives before the end). At
+ * most α requests per path are in flight, but one unanswered for a quarter of its timeout no longer
+ * holds its slot, so a few slow peers cannot stall a lookup for a whole timeout per round (at most k
+ * requests per path are ever in flight).
  *
  * <p>With {@code paths > 1} it runs the S/Kademlia disjoint-path lookup: the seeds are dealt out to
  * the paths in distance order, every peer belongs to the path that heard of it first, and a path only
@@ -34,6 +35,8 @@ import java.util.Optional;
 public final class KadLookup {
     static final int MAX_CANDIDATES_PER_K = 4;
     static final int MAX_REQUESTS = 512;
+    /** A request unanswered for {@code requestTimeout / SLOW_FRACTION} stops holding an α slot. */
+    static final int SLOW_FRACTION = 4;
 
     enum State {
         NOT_CONTACTED,
@@ -71,6 +74,7 @@ public final class KadLookup {
     private final int k;
     private final int alpha;
     private final Duration requestTimeout;
+    private final Duration slowAfter;
     private final Instant deadline;
     private final Map<PeerId, Candidate> seen = new HashMap<>();
     private final List<List<Candidate>> paths;
@@ -102,6 +106,7 @@ public final class KadLookup {
         this.k = k;
         this.alpha = alpha;
         this.requestTimeout = requestTimeout;
+        this.slowAfter = requestTimeout.dividedBy(SLOW_FRACTION);
         this.deadline = deadline;
         this.byDistance = Comparator.comparing((Candidate c) -> c.key, target::compareDistance);
         this.paths = new ArrayList<>(paths);
@@ -164,15 +169,19 @@ public final class KadLookup {
         }
         List<PeerId> out = new ArrayList<>();
         for (List<Candidate> path : paths) {
+            int fresh = 0;
             int inFlight = 0;
             for (Candidate c : path) {
                 if (c.state == State.IN_FLIGHT) {
                     inFlight++;
+                    if (now.isBefore(c.sentAt.plus(slowAfter))) {
+                        fresh++;
+                    }
                 }
             }
             int live = 0;
             for (Candidate c : path) {
-                if (live >= k || inFlight >= alpha || requests >= MAX_REQUESTS) {
+                if (live >= k || fresh >= alpha || inFlight >= k || requests >= MAX_REQUESTS) {
                     break;
                 }
                 if (!c.live()) {
@@ -182,6 +191,7 @@ public final class KadLookup {
                 if (c.state == State.NOT_CONTACTED) {
                     c.state = State.IN_FLIGHT;
                     c.sentAt = now;
+                    fresh++;
                     inFlight++;
                     requests++;
                     out.add(c.peer);
@@ -242,10 +252,12 @@ public final class KadLookup {
         cancelled = true;
     }
 
+    /** Whether the lookup is over at {@code now} (requests past their timeout count as failed). */
     public boolean isFinished(Instant now) {
         if (cancelled || !now.isBefore(deadline)) {
             return true;
         }
+        expire(now);
         boolean anyInFlight = false;
         boolean allDone = true;
         for (List<Candidate> path : paths) {
@@ -277,13 +289,17 @@ public final class KadLookup {
         return true;
     }
 
-    /** When to call {@link #next} again if nothing arrives: the earliest request timeout, or the deadline. */
-    public Instant nextWakeup() {
+    /**
+     * When to call {@link #next} again if nothing arrives: the earliest moment a request turns slow or
+     * times out, or the deadline.
+     */
+    public Instant nextWakeup(Instant now) {
         Instant wake = deadline;
         for (List<Candidate> path : paths) {
             for (Candidate c : path) {
                 if (c.state == State.IN_FLIGHT) {
-                    Instant t = c.sentAt.plus(requestTimeout);
+                    Instant slow = c.sentAt.plus(slowAfter);
+                    Instant t = now.isBefore(slow) ? slow : c.sentAt.plus(requestTimeout);
                     if (t.isBefore(wake)) {
                         wake = t;
                     }

@@ -84,9 +84,10 @@ class KadLookupTest {
         }
 
         /** Drives the lookup to its end; returns the fake time it took. */
-        Duration run(KadLookup lookup, int alphaTimesPaths) {
+        Duration run(KadLookup lookup, int allowedInFlight) {
             Instant now = T0;
             ArrayDeque<PeerId> answering = new ArrayDeque<>();
+
             Set<PeerId> inFlight = new HashSet<>();
             while (!lookup.isFinished(now)) {
                 for (PeerId p : lookup.next(now)) {
@@ -99,9 +100,9 @@ class KadLookupTest {
                         .filter(p -> lookup.state(p).orElseThrow() == KadLookup.State.IN_FLIGHT)
                         .count();
                 maxInFlight = (int) Math.max(maxInFlight, waiting);
-                assertThat(waiting).isLessThanOrEqualTo(alphaTimesPaths);
+                assertThat(waiting).isLessThanOrEqualTo(allowedInFlight);
                 if (answering.isEmpty()) {
-                    now = lookup.nextWakeup();
+                    now = lookup.nextWakeup(now);
                     continue;
                 }
                 now = now.plusMillis(5);
@@ -151,21 +152,45 @@ class KadLookupTest {
             }
         }
         int skipped = 0;
-        for (int i = 0; i < 10; i++) {
+        List<Duration> durations = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
             KadKey target = KadKey.of(TestPeers.random(random));
             KadLookup lookup = lookup(net, target, 3, 1);
-            Duration took = net.run(lookup, 3);
+            Duration took = net.run(lookup, K); // slow requests give up their α slot
+            durations.add(took);
 
             List<PeerId> responsive = net.sortedBy(target).stream()
                     .filter(p -> !net.slow.contains(p) && !net.failing.contains(p))
                     .limit(K)
                     .toList();
             assertThat(lookup.closest()).as("seed %d", seed).containsExactlyElementsOf(responsive);
-            // Each slow peer costs at most one request timeout, and they overlap: far below the deadline.
-            assertThat(took).isLessThan(DEADLINE);
             skipped += lookup.stats().timedOut() + lookup.stats().failed();
         }
         assertThat(skipped).as("the lookups met bad peers").isPositive();
+        durations.sort(null);
+        System.out.println("lookups with 10% silent and 10% failing peers (10 s timeout), fake time: median "
+                + durations.get(durations.size() / 2).toMillis() + " ms, max "
+                + durations.getLast().toMillis() + " ms");
+        // A silent peer among the k closest holds the end for one timeout (the spec waits for the k
+        // closest); one found later may cost another, but lookups end by themselves, never at the deadline.
+        assertThat(durations.get(durations.size() / 2)).isLessThanOrEqualTo(TIMEOUT.multipliedBy(2));
+        assertThat(durations.getLast()).isLessThan(DEADLINE);
+    }
+
+    @Test
+    void aSlowRequestGivesUpItsSlotAfterAQuarterOfItsTimeout() {
+        List<PeerId> seeds = TestPeers.random(random, 6);
+        KadLookup lookup =
+                new KadLookup(KadKey.of(TestPeers.random(random)), self, seeds, K, 3, 1, TIMEOUT, T0.plus(DEADLINE));
+        assertThat(lookup.next(T0)).hasSize(3);
+        Instant slow = T0.plus(TIMEOUT.dividedBy(4));
+        assertThat(lookup.nextWakeup(T0)).isEqualTo(slow);
+        assertThat(lookup.next(slow.minusMillis(1))).isEmpty();
+        assertThat(lookup.next(slow)).hasSize(3);
+        assertThat(lookup.nextWakeup(slow)).isEqualTo(slow.plus(TIMEOUT.dividedBy(4)));
+        // The first three are still awaited: an answer from one of them counts.
+        lookup.onResponse(seeds.get(0), List.of(), slow.plusMillis(1));
+        assertThat(lookup.stats().succeeded()).isEqualTo(1);
     }
 
     @Test
@@ -174,12 +199,13 @@ class KadLookupTest {
         net.slow.addAll(net.nodes);
         KadKey target = KadKey.of(TestPeers.random(random));
         KadLookup lookup = lookup(net, target, 3, 1);
-        Duration took = net.run(lookup, 3);
+        Duration took = net.run(lookup, K);
         assertThat(lookup.closest()).isEmpty();
         assertThat(took).isLessThanOrEqualTo(DEADLINE);
-        // Every round of α requests timed out in turn; the last round was cut by the deadline.
-        assertThat(lookup.stats().timedOut()).isEqualTo(lookup.stats().requests() - 3);
-        assertThat(lookup.stats().requests()).isEqualTo(3 * (int) (DEADLINE.toSeconds() / TIMEOUT.toSeconds()));
+        // Slow requests free their slots, so every seed is asked before the deadline; none answers.
+        assertThat(lookup.stats().requests()).isEqualTo(K);
+        assertThat(lookup.stats().succeeded()).isZero();
+        assertThat(lookup.stats().timedOut()).isEqualTo(K);
     }
 
     @Test
