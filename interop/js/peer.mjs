@@ -33,6 +33,7 @@
 //   listen {addr}                       → {addrs}: listens on one more address, e.g. /…/p2p/RELAY/p2p-circuit
 //                                         (a relay reservation; needs relay-client), once it is advertised
 //   addrs → {addrs}: the addresses it advertises now
+//   kad-… (find-peer, closest, provide, find-providers, put, get, routing-table, mode): see kad.mjs
 // lazy: send the protocol id together with the first data (multistream-select without waiting).
 // Server side: /echo/1.0.0 echoes until the remote closes its write side, then closes; /perf/1.0.0
 // (https://github.com/libp2p/specs/blob/master/perf/perf.md) reads the 8-byte big-endian download
@@ -61,6 +62,7 @@ import { ping } from '@libp2p/ping'
 import { tcp } from '@libp2p/tcp'
 import { multiaddr } from '@multiformats/multiaddr'
 import { createLibp2p } from 'libp2p'
+import { runKad } from './kad.mjs'
 
 const ECHO_PROTOCOL = '/echo/1.0.0'
 const PERF_PROTOCOL = '/perf/1.0.0'
@@ -132,7 +134,7 @@ async function extraServices (names) {
     if (name === 'kad-dht') {
       const { kadDHT, passthroughMapper } = await import('@libp2p/kad-dht')
       // The default mappers drop loopback addresses, and tests run on loopback.
-      services.dht = kadDHT({ clientMode: false, peerInfoMapper: passthroughMapper })
+      services.dht = kadDHT({ protocol: '/ipfs/kad/1.0.0', clientMode: false, peerInfoMapper: passthroughMapper })
     } else if (name === 'gossipsub') {
       const { gossipsub } = await import('@libp2p/gossipsub')
       services.pubsub = gossipsub({ allowPublishToZeroTopicPeers: true })
@@ -373,6 +375,7 @@ class Peer {
   }
 
   async run (cmd, signal) {
+    if (typeof cmd.cmd === 'string' && cmd.cmd.startsWith('kad-')) return runKad(this.node, cmd, signal)
     switch (cmd.cmd) {
       case 'dial': return this.dial(cmd, signal)
       case 'hangup':
