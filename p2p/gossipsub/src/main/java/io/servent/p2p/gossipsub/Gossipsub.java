@@ -445,14 +445,19 @@ public final class Gossipsub implements AutoCloseable {
         PeerId peer = link.peer();
         Stream stream;
         try {
-            stream = host.newStream(peer, PROTOCOLS);
+            // Only over a connection that exists: a peer that just left must not be dialed again.
+            Connection existing = host.connections(peer).stream()
+                    .filter(Connection::isOpen)
+                    .findFirst()
+                    .orElseThrow(() -> new IOException("no open connection"));
+            stream = existing.newStream(PROTOCOLS);
         } catch (ProtocolNotSupportedException e) {
             log.debug("{} does not speak gossipsub", peer);
-            links.remove(peer, link);
+            unreachable(link);
             return;
         } catch (IOException | RuntimeException e) {
             log.debug("could not open a gossipsub stream to {}: {}", peer, e.getMessage());
-            links.remove(peer, link);
+            unreachable(link);
             return;
         }
         Connection connection = stream.connection();
@@ -460,6 +465,11 @@ public final class Gossipsub implements AutoCloseable {
         boolean outbound = connection.direction() == Direction.OUTBOUND;
         String ip = ipOf(connection.remoteAddress());
         submit((r, now) -> r.addPeer(peer, protocol, outbound, ip, now));
+        try {
+            threads.start("gossipsub-watch", () -> watch(link, stream));
+        } catch (IllegalStateException closing) {
+            link.close();
+        }
         try {
             link.writeLoop(stream);
         } catch (IOException e) {
@@ -481,6 +491,33 @@ public final class Gossipsub implements AutoCloseable {
         } else {
             submit((r, now) -> r.removePeer(peer, now));
         }
+    }
+
+    /**
+     * Notices when the peer closes or resets our stream (it never writes on it), so a peer that stops
+     * serving gossipsub is dropped even while we have nothing to send it.
+     */
+    private void watch(PeerLink link, Stream stream) {
+        try {
+            stream.setReadTimeout(Duration.ZERO);
+            if (stream.in().read() >= 0) {
+                log.debug("{} wrote on our gossipsub stream, which only we write on; closing it", link.peer());
+            }
+        } catch (IOException e) {
+            // reset by the peer, or closed by us
+        } finally {
+            link.close();
+        }
+    }
+
+    /**
+     * We cannot open our stream to the peer (it does not, or no longer, speak gossipsub): it is no peer
+     * of ours, even if its own stream to us is open, since we could never answer it.
+     */
+    private void unreachable(PeerLink link) {
+        links.remove(link.peer(), link);
+        PeerId peer = link.peer();
+        submit((r, now) -> r.removePeer(peer, now));
     }
 
     private void detach(PeerId peer) {

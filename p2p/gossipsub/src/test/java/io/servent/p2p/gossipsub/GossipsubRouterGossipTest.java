@@ -55,7 +55,8 @@ class GossipsubRouterGossipTest {
             List<RouterAction> actions = s.drain();
             Set<PeerId> advertisedTo = new HashSet<>();
             for (PeerId p : peers) {
-                if (ihaves(actions, p).stream().anyMatch(h -> h.getMessageIDsList().contains(idOf(m).byteString()))) {
+                if (ihaves(actions, p).stream()
+                        .anyMatch(h -> h.getMessageIDsList().contains(idOf(m).byteString()))) {
                     advertisedTo.add(p);
                 }
             }
@@ -107,7 +108,8 @@ class GossipsubRouterGossipTest {
         s.router.handleRpc(honest, Scripted.publish(known), s.now);
         s.drain();
         List<Message> unseen = List.of(message("a"), message("b"), message("c"));
-        List<MessageId> ids = new ArrayList<>(unseen.stream().map(GossipsubRouterGossipTest::idOf).toList());
+        List<MessageId> ids = new ArrayList<>(
+                unseen.stream().map(GossipsubRouterGossipTest::idOf).toList());
         ids.add(idOf(known));
 
         s.router.handleRpc(liar, Scripted.ihave(TOPIC, ids), s.now);
@@ -135,7 +137,9 @@ class GossipsubRouterGossipTest {
         s.drain();
         s.heartbeats(4);
         s.drain();
-        assertThat(s.router.score(liar)).as("one broken promise: P7 = 1^2 x -10").isEqualTo(-10.0);
+        assertThat(s.router.score(liar))
+                .as("one broken promise: P7 = 1^2 x -10")
+                .isEqualTo(-10.0);
     }
 
     @Test
@@ -168,13 +172,15 @@ class GossipsubRouterGossipTest {
     void aForgedCopyDoesNotShadowTheGenuineMessageWithTheSameId() {
         GossipsubConfig config = GossipsubConfig.defaults()
                 .withScoreParams(PeerScoreParams.defaults()
-                        .withTopic(TOPIC, TopicScoreParams.defaults()
-                                .withTimeInMeshWeight(0)
-                                .withFirstMessageDeliveriesWeight(0)
-                                .withMeshMessageDeliveriesWeight(0)
-                                .withMeshFailurePenaltyWeight(0)
-                                .withInvalidMessageDeliveriesWeight(-10)
-                                .withTopicWeight(1)));
+                        .withTopic(
+                                TOPIC,
+                                TopicScoreParams.defaults()
+                                        .withTimeInMeshWeight(0)
+                                        .withFirstMessageDeliveriesWeight(0)
+                                        .withMeshMessageDeliveriesWeight(0)
+                                        .withMeshFailurePenaltyWeight(0)
+                                        .withInvalidMessageDeliveriesWeight(-10)
+                                        .withTopicWeight(1)));
         Scripted s = new Scripted(config);
         List<PeerId> peers = s.peers(3, TOPIC, 3);
         s.router.subscribe(TOPIC, s.now);
@@ -248,9 +254,10 @@ class GossipsubRouterGossipTest {
         s.router.handleRpc(peers.get(0), Scripted.publish(message("bad"), message("stale"), message("good")), s.now);
         List<RouterAction> actions = s.drain();
 
-        assertThat(actions.stream().filter(a -> a instanceof RouterAction.Deliver)).hasSize(1);
+        assertThat(actions.stream().filter(a -> a instanceof RouterAction.Deliver))
+                .hasSize(1);
         long forwarded = actions.stream()
-                .filter(a -> a instanceof RouterAction.Send send)
+                .filter(a -> a instanceof RouterAction.Send)
                 .mapToLong(a -> ((RouterAction.Send) a).rpc().getPublishCount())
                 .sum();
         assertThat(forwarded).isEqualTo(s.router.meshPeers(TOPIC).size() - 1); // all but the source
@@ -267,7 +274,8 @@ class GossipsubRouterGossipTest {
         s.drain();
         s.router.handleRpc(peers.get(0), Scripted.publish(message("too long"), message("ok")), s.now);
         List<RouterAction> actions = s.drain();
-        assertThat(actions.stream().filter(a -> a instanceof RouterAction.Validate)).hasSize(1);
+        assertThat(actions.stream().filter(a -> a instanceof RouterAction.Validate))
+                .hasSize(1);
         assertThat(s.router.stats().messagesRejected()).isEqualTo(1);
     }
 

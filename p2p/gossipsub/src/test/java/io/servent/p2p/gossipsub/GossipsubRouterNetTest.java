@@ -40,14 +40,15 @@ class GossipsubRouterNetTest {
         for (RouterNet.Node n : nodes) {
             int mesh = n.router.meshPeers(TOPIC).size();
             int available = n.router.topicPeers(TOPIC).size();
-            assertThat(mesh).as("mesh of %s with %d topic peers", n, available)
-                    .isBetween(Math.min(4, available), 12);
+            assertThat(mesh).as("mesh of %s with %d topic peers", n, available).isBetween(Math.min(4, available), 12);
         }
         List<MessageId> ids = new ArrayList<>();
         Map<RouterNet.Node, List<MessageId>> byPublisher = new HashMap<>();
         for (int i = 0; i < 20; i++) {
             RouterNet.Node publisher = nodes.get(net.random.nextInt(nodes.size()));
-            MessageId id = publisher.publish(TOPIC, ("m" + i).getBytes(StandardCharsets.UTF_8)).id();
+            MessageId id = publisher
+                    .publish(TOPIC, ("m" + i).getBytes(StandardCharsets.UTF_8))
+                    .id();
             ids.add(id);
             byPublisher.computeIfAbsent(publisher, k -> new ArrayList<>()).add(id);
         }
@@ -78,7 +79,9 @@ class GossipsubRouterNetTest {
         Map<RouterNet.Node, List<MessageId>> byPublisher = new HashMap<>();
         for (int i = 0; i < 30; i++) {
             RouterNet.Node publisher = honest.get(net.random.nextInt(honest.size()));
-            MessageId id = publisher.publish(TOPIC, ("m" + i).getBytes(StandardCharsets.UTF_8)).id();
+            MessageId id = publisher
+                    .publish(TOPIC, ("m" + i).getBytes(StandardCharsets.UTF_8))
+                    .id();
             ids.add(id);
             byPublisher.computeIfAbsent(publisher, k -> new ArrayList<>()).add(id);
             net.advance(Duration.ofMillis(200));
@@ -106,7 +109,9 @@ class GossipsubRouterNetTest {
         net.drop = (from, to) -> to.equals(isolated.id) && meshOfIsolated.contains(from);
 
         RouterNet.Node publisher = nodes.get(1);
-        MessageId id = publisher.publish(TOPIC, "repair me".getBytes(StandardCharsets.UTF_8)).id();
+        MessageId id = publisher
+                .publish(TOPIC, "repair me".getBytes(StandardCharsets.UTF_8))
+                .id();
         net.advance(Duration.ofSeconds(4));
 
         if (isolated.links.stream().allMatch(meshOfIsolated::contains)) {
@@ -118,7 +123,8 @@ class GossipsubRouterNetTest {
     @Test
     void publishingWithoutSubscribingUsesAFanoutThatExpires() {
         RouterNet net = new RouterNet(seed());
-        GossipsubConfig config = GossipsubConfig.defaults().withFloodPublish(false).withFanoutTtl(Duration.ofSeconds(5));
+        GossipsubConfig config =
+                GossipsubConfig.defaults().withFloodPublish(false).withFanoutTtl(Duration.ofSeconds(5));
         List<RouterNet.Node> nodes = net.add(15, config);
         RouterNet.Node outsider = nodes.get(0);
         for (RouterNet.Node n : nodes) {
@@ -130,7 +136,8 @@ class GossipsubRouterNetTest {
         nodes.subList(1, 15).forEach(n -> n.subscribe(TOPIC));
         net.advance(Duration.ofSeconds(2));
 
-        MessageId id = outsider.publish(TOPIC, "from outside".getBytes(StandardCharsets.UTF_8)).id();
+        MessageId id = outsider.publish(TOPIC, "from outside".getBytes(StandardCharsets.UTF_8))
+                .id();
         assertThat(outsider.router.fanoutPeers(TOPIC)).hasSize(6);
         net.advance(Duration.ofSeconds(2));
         for (RouterNet.Node n : nodes.subList(1, 15)) {

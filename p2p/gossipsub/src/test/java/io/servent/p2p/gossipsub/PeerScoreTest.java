@@ -60,9 +60,8 @@ class PeerScoreTest {
 
     @Test
     void theTopicScoreCapBoundsPositiveTopicScores() {
-        PeerScore s = score(PeerScoreParams.defaults()
-                .withTopicScoreCap(10)
-                .withTopic(T, silent().withTimeInMeshWeight(1)));
+        PeerScore s =
+                score(PeerScoreParams.defaults().withTopicScoreCap(10).withTopic(T, silent().withTimeInMeshWeight(1)));
         PeerId p = PeerId.random();
         s.addPeer(p, null);
         s.graft(p, T, T0);
@@ -91,8 +90,7 @@ class PeerScoreTest {
 
     @Test
     void p3MeshDeliveryDeficitIsSquaredOnceActiveAndP3bKeepsItAfterPrune() {
-        PeerScore s = score(silent()
-                .withFirstMessageDeliveriesWeight(1)
+        PeerScore s = score(silent().withFirstMessageDeliveriesWeight(1)
                 .withMeshMessageDeliveriesWeight(-1)
                 .withMeshMessageDeliveriesThreshold(20)
                 .withMeshMessageDeliveriesActivation(Duration.ofSeconds(5))
@@ -120,9 +118,8 @@ class PeerScoreTest {
 
     @Test
     void duplicatesCountForP3OnlyWithinTheDeliveryWindow() {
-        PeerScore s = score(silent()
-                .withMeshMessageDeliveriesWeight(-1)
-                .withMeshMessageDeliveriesWindow(Duration.ofMillis(10)));
+        PeerScore s = score(
+                silent().withMeshMessageDeliveriesWeight(-1).withMeshMessageDeliveriesWindow(Duration.ofMillis(10)));
         PeerId first = PeerId.random();
         PeerId prompt = PeerId.random();
         PeerId late = PeerId.random();
@@ -136,10 +133,14 @@ class PeerScoreTest {
         s.deliver(first, id(1), T, T0 + 5);
         s.duplicate(prompt, id(1), T, T0 + 15); // 10 ms after validation: inside the window
         s.duplicate(late, id(1), T, T0 + 16);
-        assertThat(s.topicStatsForTest(first, T).meshMessageDeliveries).isEqualTo(1);
-        assertThat(s.topicStatsForTest(early, T).meshMessageDeliveries).isEqualTo(1);
-        assertThat(s.topicStatsForTest(prompt, T).meshMessageDeliveries).isEqualTo(1);
-        assertThat(s.topicStatsForTest(late, T).meshMessageDeliveries).isZero();
+        assertThat(stats(s, first).meshMessageDeliveries).isEqualTo(1);
+        assertThat(stats(s, early).meshMessageDeliveries).isEqualTo(1);
+        assertThat(stats(s, prompt).meshMessageDeliveries).isEqualTo(1);
+        assertThat(stats(s, late).meshMessageDeliveries).isZero();
+    }
+
+    private static PeerScore.TopicStats stats(PeerScore s, PeerId p) {
+        return java.util.Objects.requireNonNull(s.topicStatsForTest(p, T));
     }
 
     @Test
@@ -268,9 +269,10 @@ class PeerScoreTest {
                 .hasMessageContaining("decayInterval");
         assertThatThrownBy(() -> PeerScoreThresholds.defaults().withPublishThreshold(0))
                 .hasMessageContaining("publishThreshold");
-        assertThatThrownBy(() -> GossipsubConfig.defaults().withDLo(7))
-                .hasMessageContaining("D_lo");
-        assertThat(PeerScoreParams.defaults().withTopic(T, TopicScoreParams.defaults()).topics())
+        assertThatThrownBy(() -> GossipsubConfig.defaults().withDLo(7)).hasMessageContaining("D_lo");
+        assertThat(PeerScoreParams.defaults()
+                        .withTopic(T, TopicScoreParams.defaults())
+                        .topics())
                 .isEqualTo(Map.of(T, TopicScoreParams.defaults()));
     }
 }
