@@ -9,7 +9,8 @@ import org.slf4j.LoggerFactory;
  * BouncyCastle's when it is on the class path: on this project's reference machine it verifies ≈ 8×
  * and signs ≈ 19× as fast as the JDK's SunEC (≈ 10,000 against 1,300 verifications per second per
  * core), which matters wherever every message carries a signature (gossipsub's StrictSign). The
- * JDK's otherwise. Stateless and thread-safe.
+ * JDK's otherwise, or when the system property {@code servent.ed25519=jdk} asks for it. Stateless
+ * and thread-safe.
  *
  * <p>Keys keep an engine-specific handle ({@link #decodePublicKey}, {@link #privateHandle}) so the
  * costly decoding happens once per key, not once per signature.
@@ -27,6 +28,10 @@ abstract sealed class Ed25519Engine permits BouncyCastleEd25519Engine, JdkEd2551
     }
 
     private static Ed25519Engine choose() {
+        if ("jdk".equals(System.getProperty("servent.ed25519"))) {
+            log.info("using the JDK's Ed25519 (servent.ed25519=jdk)");
+            return JdkEd25519Engine.INSTANCE;
+        }
         try {
             return BouncyCastleEd25519Engine.load();
         } catch (LinkageError | RuntimeException e) {
