@@ -33,7 +33,8 @@
 // Server side: /echo/1.0.0 echoes until the remote closes its write side, then closes; /perf/1.0.0
 // (https://github.com/libp2p/specs/blob/master/perf/perf.md) reads the 8-byte big-endian download
 // size, reads the upload to its end, then sends that many bytes and closes. Each served stream ends
-// with an event: {"event":"echo-served",peer,bytes} or {"event":"perf-served",peer,uploaded,downloaded,cpuMs}.
+// with an event: {"event":"echo-served",peer,bytes,sha256} (sha256: of the bytes it received) or
+// {"event":"perf-served",peer,uploaded,downloaded,cpuMs}.
 // Logs go to stderr (DEBUG=libp2p:* adds js-libp2p's own).
 
 import { createHash, randomBytes } from 'node:crypto'
@@ -239,12 +240,21 @@ async function sendZeros (stream, count, signal) {
 function echoHandler (stream, connection) {
   ;(async () => {
     let bytes = 0
+    const hash = createHash('sha256')
     for await (const chunk of stream) {
       bytes += chunk.byteLength
+      // A Uint8ArrayList iterates over its parts: hash them without joining them first.
+      for (const part of chunk instanceof Uint8Array ? [chunk] : chunk) hash.update(part)
       await write(stream, chunk)
     }
     await stream.close()
-    emit({ event: 'echo-served', peer: connection.remotePeer.toString(), protocol: stream.protocol, bytes })
+    emit({
+      event: 'echo-served',
+      peer: connection.remotePeer.toString(),
+      protocol: stream.protocol,
+      bytes,
+      sha256: hash.digest('hex')
+    })
   })().catch(err => {
     log(`echo handler: ${err.message}`)
     stream.abort(err)

@@ -76,7 +76,10 @@ public final class JsPeer implements AutoCloseable {
 
     private static final Duration EXIT_GRACE = Duration.ofSeconds(5);
     private static final int MAX_EVENTS = 100_000;
-    private static final int STDERR_TAIL = 40;
+    /** stderr lines kept for {@link #stderrLinesSince}; error messages quote only the last few. */
+    private static final int STDERR_KEPT = 2_000;
+
+    private static final int STDERR_QUOTED = 40;
 
     private final String name;
     private final Process process;
@@ -93,6 +96,7 @@ public final class JsPeer implements AutoCloseable {
     private final Condition eventArrived = stateLock.newCondition();
     private final Deque<JsonNode> events = new ArrayDeque<>();
     private final Deque<String> stderrTail = new ArrayDeque<>();
+    private long stderrLineCount;
     private boolean eventsDropped;
 
     private final Thread stdoutReader;
@@ -499,6 +503,30 @@ public final class JsPeer implements AutoCloseable {
         }
     }
 
+    /**
+     * How many lines the peer has written to stderr so far; with {@link #stderrLinesSince} a test
+     * checks what it logged during one step (peer.mjs logs only failures there).
+     */
+    public long stderrLineCount() {
+        stateLock.lock();
+        try {
+            return stderrLineCount;
+        } finally {
+            stateLock.unlock();
+        }
+    }
+
+    /** The stderr lines after the first {@code count} (of those still kept: the last 2,000). */
+    public List<String> stderrLinesSince(long count) {
+        stateLock.lock();
+        try {
+            long skip = Math.max(0, count - (stderrLineCount - stderrTail.size()));
+            return stderrTail.stream().skip(skip).toList();
+        } finally {
+            stateLock.unlock();
+        }
+    }
+
     private List<JsonNode> matching(String type, Predicate<JsonNode> match) {
         List<JsonNode> found = new ArrayList<>();
         for (JsonNode e : events) {
@@ -578,7 +606,8 @@ public final class JsPeer implements AutoCloseable {
                 log.info("[{}] {}", name, line);
                 stateLock.lock();
                 try {
-                    if (stderrTail.size() == STDERR_TAIL) {
+                    stderrLineCount++;
+                    if (stderrTail.size() == STDERR_KEPT) {
                         stderrTail.removeFirst();
                     }
                     stderrTail.addLast(line);
@@ -634,7 +663,12 @@ public final class JsPeer implements AutoCloseable {
     private String stderrSummary() {
         stateLock.lock();
         try {
-            return stderrTail.isEmpty() ? "" : "; its last stderr lines:\n  " + String.join("\n  ", stderrTail);
+            if (stderrTail.isEmpty()) {
+                return "";
+            }
+            List<String> all = List.copyOf(stderrTail);
+            return "; its last stderr lines:\n  "
+                    + String.join("\n  ", all.subList(Math.max(0, all.size() - STDERR_QUOTED), all.size()));
         } finally {
             stateLock.unlock();
         }

@@ -27,6 +27,13 @@ public interface RawConnection extends Closeable {
      */
     void setReadTimeout(Duration timeout) throws IOException;
 
+    /**
+     * Half-close: sends what is buffered, then tells the peer this side will write no more (a TCP
+     * FIN); reading continues until the peer closes. Lets a muxer end a connection without the
+     * peer seeing a reset before it has read the last frames.
+     */
+    void closeWrite() throws IOException;
+
     @Override
     void close() throws IOException;
 }

@@ -706,7 +706,11 @@ public final class BasicHost implements Host {
         }
         listeners.forEach(BasicHost::closeQuietly);
         List<HostConnection> open = allConnections();
-        open.forEach(HostConnection::close);
+        // In parallel: each orderly close waits (boundedly) for its peer to hang up.
+        try (var closers = java.util.concurrent.Executors.newThreadPerTaskExecutor(
+                Thread.ofVirtual().name("host-close-", 1).factory())) {
+            open.forEach(c -> closers.execute(c::close));
+        }
         transports.forEach(BasicHost::closeQuietly);
         if (!threads.closeAndJoin(CLOSE_TIMEOUT)) {
             log.warn("host {} closed with threads still running", self);

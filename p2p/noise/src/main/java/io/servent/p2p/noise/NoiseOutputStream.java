@@ -24,19 +24,34 @@ final class NoiseOutputStream extends OutputStream {
     private final NoiseCipherState cipher;
     private final NoiseFramePool pool;
     private final Runnable endSession;
+    private final HalfClose halfClose;
     private byte @Nullable [] frame;
     private int staged;
     private @Nullable IOException failure;
     private boolean closed;
 
+    /** Ends the raw connection's sending side once the last frame is out. */
+    @FunctionalInterface
+    interface HalfClose {
+        void closeWrite() throws IOException;
+    }
+
+    /** For streams whose own {@code close()} is the half-close (tests over plain streams). */
+    NoiseOutputStream(OutputStream raw, NoiseCipherState cipher, NoiseFramePool pool, Runnable endSession) {
+        this(raw, cipher, pool, endSession, raw::close);
+    }
+
     /**
      * @param endSession closes the connection when the send counter is exhausted
+     * @param halfClose signals end-of-stream to the peer after {@link #close()} flushed
      */
-    NoiseOutputStream(OutputStream raw, NoiseCipherState cipher, NoiseFramePool pool, Runnable endSession) {
+    NoiseOutputStream(
+            OutputStream raw, NoiseCipherState cipher, NoiseFramePool pool, Runnable endSession, HalfClose halfClose) {
         this.raw = raw;
         this.cipher = cipher;
         this.pool = pool;
         this.endSession = endSession;
+        this.halfClose = halfClose;
     }
 
     @Override
@@ -86,7 +101,7 @@ final class NoiseOutputStream extends OutputStream {
         }
     }
 
-    /** Sends what is staged, then closes the raw output (a half-close where the transport has one). */
+    /** Sends what is staged, then half-closes the raw connection: the peer reads end-of-stream. */
     @Override
     public void close() throws IOException {
         if (closed) {
@@ -99,7 +114,7 @@ final class NoiseOutputStream extends OutputStream {
         } finally {
             closed = true;
             releaseFrame();
-            raw.close();
+            halfClose.closeWrite();
         }
     }
 

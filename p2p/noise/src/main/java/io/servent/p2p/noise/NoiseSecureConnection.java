@@ -46,7 +46,7 @@ public final class NoiseSecureConnection implements SecureConnection {
         this.remotePeer = remoteKey.peerId();
         this.provider = ciphers.send().provider();
         this.in = new NoiseInputStream(raw.in(), ciphers.receive(), pool, this::closeForMisbehaviour);
-        this.out = new NoiseOutputStream(raw.out(), ciphers.send(), pool, this::closeForMisbehaviour);
+        this.out = new NoiseOutputStream(raw.out(), ciphers.send(), pool, this::closeForMisbehaviour, raw::closeWrite);
     }
 
     @Override
@@ -106,6 +106,12 @@ public final class NoiseSecureConnection implements SecureConnection {
     @Override
     public void setReadTimeout(Duration timeout) throws IOException {
         raw.setReadTimeout(timeout);
+    }
+
+    /** Sends what is staged, then half-closes: the peer reads end-of-stream; reading continues. */
+    @Override
+    public void closeWrite() throws IOException {
+        out.close();
     }
 
     /** Closes the raw connection without flushing: staged plaintext that was not flushed is dropped. */

@@ -104,6 +104,11 @@ final class NoiseTestPeers implements AutoCloseable {
         }
 
         @Override
+        public void closeWrite() throws IOException {
+            socket.shutdownOutput();
+        }
+
+        @Override
         public void close() throws IOException {
             socket.close();
         }
@@ -143,6 +148,11 @@ final class NoiseTestPeers implements AutoCloseable {
         public void setReadTimeout(Duration timeout) throws IOException {
             timeouts.add(timeout);
             delegate.setReadTimeout(timeout);
+        }
+
+        @Override
+        public void closeWrite() throws IOException {
+            delegate.closeWrite();
         }
 
         @Override

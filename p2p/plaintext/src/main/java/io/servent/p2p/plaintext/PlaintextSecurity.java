@@ -125,6 +125,11 @@ public final class PlaintextSecurity implements SecurityProtocol {
         }
 
         @Override
+        public void closeWrite() throws IOException {
+            raw.closeWrite();
+        }
+
+        @Override
         public void close() throws IOException {
             raw.close();
         }

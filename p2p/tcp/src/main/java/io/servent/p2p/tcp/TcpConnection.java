@@ -53,6 +53,13 @@ final class TcpConnection implements RawConnection {
     }
 
     @Override
+    public void closeWrite() throws IOException {
+        if (!socket.isOutputShutdown()) {
+            socket.shutdownOutput();
+        }
+    }
+
+    @Override
     public void close() throws IOException {
         socket.close();
     }

@@ -89,6 +89,30 @@ final class ChaosConnection implements RawConnection {
         inner.setReadTimeout(timeout);
     }
 
+    /** Delivers what is queued (bounded by the give-up time), then half-closes the inner connection. */
+    @Override
+    public void closeWrite() throws IOException {
+        lock.lock();
+        try {
+            long deadline =
+                    Math.max(lastDeliveryAt, System.nanoTime()) + chaos.linger().toNanos();
+            while ((!queue.isEmpty() || inTransit) && killedBecause == null && !closed) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    throw new SocketException("chaos: queued bytes were not delivered before the half-close");
+                }
+                changed.awaitNanos(left);
+            }
+            requireOpen();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while half-closing");
+        } finally {
+            lock.unlock();
+        }
+        inner.closeWrite();
+    }
+
     @Override
     public void close() {
         boolean now;

@@ -66,6 +66,11 @@ final class MemoryConnection implements RawConnection {
     }
 
     @Override
+    public void closeWrite() {
+        outbound.closeWriter();
+    }
+
+    @Override
     public void close() {
         outbound.closeWriter();
         inbound.closeReader();

@@ -21,8 +21,8 @@ import java.time.Duration;
  *     {@link Duration#ZERO} disables keep-alive
  * @param pingTimeout how long past {@code keepAliveInterval} without any frame from the peer the
  *     connection is considered dead, and how long {@code ping()} waits
- * @param closeGracePeriod how long {@code close()} waits for the GoAway to be written before it
- *     closes the underlying connection
+ * @param closeGracePeriod bounds each step of an orderly {@code close()}: writing the GoAway, then
+ *     (after a half-close) waiting for the peer to end the connection before it is closed outright
  * @param maxStreamRefusals inbound streams refused (over {@code maxStreams}) within {@code
  *     refusalPeriod} before the peer is treated as hostile and the connection is closed
  * @param refusalPeriod see {@code maxStreamRefusals}
@@ -74,7 +74,7 @@ public record YamuxConfig(
                 64 * 1024,
                 Duration.ofSeconds(30),
                 Duration.ofSeconds(15),
-                Duration.ofMillis(250),
+                Duration.ofSeconds(1),
                 64,
                 Duration.ofSeconds(10));
     }

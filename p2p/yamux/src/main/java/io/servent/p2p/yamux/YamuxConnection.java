@@ -12,6 +12,7 @@ import java.io.InterruptedIOException;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledFuture;
@@ -593,30 +594,63 @@ public final class YamuxConnection implements MuxedConnection {
         }
         closeCause = cause;
         cancelKeepAlive();
-        if (goAwayCode >= 0 && writer.enqueue(YamuxHeader.goAway(goAwayCode))) {
+        String reason = this + " closed" + (cause == null ? "" : ": " + cause.getMessage());
+        boolean orderly = goAwayCode >= 0;
+        List<YamuxStream> open = new ArrayList<>(streams.values());
+        streams.clear();
+        for (YamuxStream stream : open) {
+            stream.onConnectionClosed(reason);
+            if (goAwayCode == YamuxHeader.GO_AWAY_NORMAL) {
+                // Tell the peer each unfinished stream was cut, so it cannot mistake it for a clean end.
+                writer.enqueue(YamuxHeader.windowUpdate(YamuxHeader.FLAG_RST, stream.intId(), 0));
+            }
+        }
+        if (orderly && writer.enqueue(YamuxHeader.goAway(goAwayCode))) {
             writer.drainSoon();
             try {
                 writer.awaitGoAwayFlushed(config.closeGracePeriod().toNanos());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+            lingerForPeer();
         }
         try {
             connection.close();
         } catch (IOException e) {
             log.debug("{}: closing the secure connection failed: {}", this, e.toString());
         }
-        String reason = this + " closed" + (cause == null ? "" : ": " + cause.getMessage());
-        for (YamuxStream stream : new ArrayList<>(streams.values())) {
-            stream.onConnectionClosed(reason);
-        }
-        streams.clear();
         pinger.failAll(new IOException(reason));
         sessionLock.lock();
         try {
             ackBacklogShrank.signalAll();
         } finally {
             sessionLock.unlock();
+        }
+    }
+
+    /**
+     * After our GoAway: half-close, then keep reading (the reader discards what comes) until the peer
+     * closes its side or the grace period ends. Closing the socket while the peer still sends would
+     * make its kernel answer with a TCP reset, and a peer that sees the reset first may drop our
+     * last frames unread. Not done on the reader thread (it must keep reading) .
+     */
+    private void lingerForPeer() {
+        Thread reader = readerThread;
+        if (reader == null || Thread.currentThread().equals(reader)) {
+            return;
+        }
+        try {
+            connection.closeWrite();
+            if (!reader.join(config.closeGracePeriod())) {
+                log.debug(
+                        "{}: the peer did not close within {} ms of our GoAway",
+                        this,
+                        config.closeGracePeriod().toMillis());
+            }
+        } catch (IOException e) {
+            log.debug("{}: half-close failed: {}", this, e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -140,6 +140,11 @@ final class DelayedSecureConnection implements SecureConnection {
     }
 
     @Override
+    public void closeWrite() throws IOException {
+        inner.closeWrite();
+    }
+
+    @Override
     public void close() throws IOException {
         inner.close();
     }

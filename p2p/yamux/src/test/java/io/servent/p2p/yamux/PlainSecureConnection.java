@@ -122,6 +122,12 @@ final class PlainSecureConnection implements SecureConnection {
     }
 
     @Override
+    public void closeWrite() throws IOException {
+        out.flush();
+        raw.closeWrite();
+    }
+
+    @Override
     public void close() throws IOException {
         raw.close();
     }

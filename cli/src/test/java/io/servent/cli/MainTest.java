@@ -1,0 +1,69 @@
+package io.servent.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import picocli.CommandLine;
+
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
+class MainTest {
+    private record Run(int code, String out, String err) {}
+
+    private static Run run(String... args) {
+        CommandLine cli = Main.commandLine();
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        cli.setOut(new PrintWriter(out));
+        cli.setErr(new PrintWriter(err));
+        int code = cli.execute(args);
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    @Test
+    void helpDocumentsCommandsAndExitCodes() {
+        Run help = run("--help");
+        assertThat(help.code()).isZero();
+        assertThat(help.out())
+                .contains("start", "stop", "id", "peers", "connect", "ping", "perf", "demo")
+                .contains("Exit codes:")
+                .containsPattern("0 +the command succeeded")
+                .containsPattern("1 +the operation failed")
+                .containsPattern("2 +usage error")
+                .containsPattern("3 +no daemon is running");
+    }
+
+    @Test
+    void everyCommandTakesData() {
+        for (String command : new String[] {"start", "stop", "id", "peers", "connect", "ping", "perf", "demo"}) {
+            assertThat(run(command, "--help").out()).as(command).contains("--data=DIR");
+        }
+        for (String command : new String[] {"stop", "id", "peers", "connect", "ping", "perf"}) {
+            assertThat(run(command, "--help").out()).as(command).contains("--json");
+        }
+    }
+
+    @Test
+    void usageErrorsExitTwoWithAHint() {
+        Run unknown = run("frobnicate");
+        assertThat(unknown.code()).isEqualTo(2);
+        assertThat(unknown.err()).contains("servent: Unmatched argument").contains("servent --help");
+        Run badSize = run("perf", "/ip4/127.0.0.1/tcp/1", "--upload", "12 parsecs");
+        assertThat(badSize.code()).isEqualTo(2);
+        assertThat(badSize.err()).contains("unknown unit 'parsecs'");
+        Run badListen = run("start", "--listen", "/ip4/1.2.3.4/udpx/1");
+        assertThat(badListen.code()).isEqualTo(2);
+        assertThat(badListen.err()).contains("--listen /ip4/1.2.3.4/udpx/1");
+        assertThat(run().code()).isEqualTo(2);
+    }
+
+    @Test
+    void sizesAcceptUnits() {
+        SizeConverter sizes = new SizeConverter();
+        assertThat(sizes.convert("256MiB")).isEqualTo(256L << 20);
+        assertThat(sizes.convert("1GB")).isEqualTo(1_000_000_000L);
+    }
+}

@@ -1,0 +1,410 @@
+package io.servent.node;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.toml.TomlMapper;
+import io.servent.p2p.api.Multiaddr;
+import io.servent.p2p.api.MultiformatException;
+import io.servent.p2p.host.HostLimits;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BiFunction;
+import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * {@code servent.toml}: parses it into a {@link NodeConfig} and writes the commented template that
+ * documents every key with its default. Each key is declared once in {@link #SETTINGS}, so the
+ * template and the parser cannot drift apart. Problems are reported all at once, each with its
+ * {@code [section].key} and the file. Stateless and thread-safe.
+ */
+public final class ConfigFile {
+    public static final String FILE_NAME = "servent.toml";
+
+    /** A config larger than this is not a config; refuse before parsing. */
+    private static final long MAX_SIZE = 256 * 1024;
+
+    private static final int MAX_LISTEN_ADDRESSES = 32;
+
+    /** One key: where it lives, how it is documented, how its default is written and how it is applied. */
+    private record Setting(
+            String section,
+            String key,
+            String doc,
+            java.util.function.Function<NodeConfig, String> defaultValue,
+            BiFunction<Draft, JsonNode, @Nullable String> apply) {
+        String name() {
+            return "[" + section + "]." + key;
+        }
+    }
+
+    /** The config being built, plus values that are checked together once all keys are read. */
+    private static final class Draft {
+        NodeConfig config;
+        HostLimits limits;
+        int lowWater;
+        int highWater;
+
+        Draft(NodeConfig base) {
+            this.config = base;
+            this.limits = base.limits();
+            this.lowWater = base.lowWater();
+            this.highWater = base.highWater();
+        }
+    }
+
+    private static final List<Setting> SETTINGS = List.of(
+            new Setting(
+                    "network",
+                    "listen",
+                    """
+                    libp2p multiaddrs to listen on; port 0 picks a free port. A JVM IPv6 socket also accepts
+                    IPv4 on its port, so add IPv6 beside the IPv4 wildcard on another port, e.g.
+                      listen = ["/ip4/0.0.0.0/tcp/4001", "/ip6/::/tcp/4002"]""",
+                    c -> c.listen().stream().map(a -> quote(a.toString())).collect(Collectors.joining(", ", "[", "]")),
+                    ConfigFile::applyListen),
+            new Setting("api", "listen", """
+                    host:port of the local control API (HTTP + JSON, used by the servent command). Loopback
+                    only: every request needs the token in api.token, and there is no TLS.""", c -> quote(hostPort(c.api())), ConfigFile::applyApi),
+            new Setting(
+                    "identify",
+                    "agent",
+                    "What this node tells peers it runs (the identify agent version).",
+                    c -> quote(c.agent()),
+                    ConfigFile::applyAgent),
+            new Setting(
+                    "log",
+                    "level",
+                    "How much the daemon logs: error, warn, info, debug or trace.",
+                    c -> quote(c.logLevel()),
+                    ConfigFile::applyLogLevel),
+            new Setting(
+                    "limits",
+                    "low_water",
+                    "When trimming, close connections down to this many.",
+                    c -> Integer.toString(c.lowWater()),
+                    (d, v) -> nonNegativeInt(v, n -> d.lowWater = n)),
+            new Setting(
+                    "limits",
+                    "high_water",
+                    "Trim connections (least useful first) once more than this many are open.",
+                    c -> Integer.toString(c.highWater()),
+                    (d, v) -> nonNegativeInt(v, n -> d.highWater = n)),
+            new Setting(
+                    "limits",
+                    "grace_period_seconds",
+                    "New connections are never trimmed before they are this old.",
+                    c -> Long.toString(c.gracePeriod().toSeconds()),
+                    (d, v) -> nonNegativeInt(v, n -> d.config = d.config.withGracePeriod(Duration.ofSeconds(n)))),
+            limit(
+                    "max_connections",
+                    "Open connections in total; more are refused.",
+                    HostLimits::maxConnections,
+                    HostLimits::withMaxConnections),
+            limit(
+                    "max_connections_per_peer",
+                    "Open connections to one peer.",
+                    HostLimits::maxConnectionsPerPeer,
+                    HostLimits::withMaxConnectionsPerPeer),
+            limit(
+                    "max_inbound_connections_per_ip",
+                    "Inbound connections from one IP address (loopback included).",
+                    HostLimits::maxInboundConnectionsPerIp,
+                    HostLimits::withMaxInboundConnectionsPerIp),
+            limit(
+                    "max_pending_handshakes",
+                    "Inbound connections still negotiating security and muxer.",
+                    HostLimits::maxPendingHandshakes,
+                    HostLimits::withMaxPendingHandshakes),
+            limit(
+                    "max_streams_per_connection",
+                    "Open streams on one connection (also the Yamux stream limit).",
+                    HostLimits::maxStreamsPerConnection,
+                    HostLimits::withMaxStreamsPerConnection),
+            limit(
+                    "max_streams_per_peer",
+                    "Open streams across all connections to one peer.",
+                    HostLimits::maxStreamsPerPeer,
+                    HostLimits::withMaxStreamsPerPeer),
+            limit(
+                    "max_inbound_stream_handlers",
+                    "Inbound stream handlers running at once, host-wide.",
+                    HostLimits::maxInboundStreamHandlers,
+                    HostLimits::withMaxInboundStreamHandlers),
+            new Setting(
+                    "limits",
+                    "max_buffered_bytes_per_connection",
+                    """
+                    Receive buffer one connection may hold (bytes, or a size such as "32MiB"; at least 256KiB).""",
+                    c -> quote(ByteSize.format(c.limits().maxBufferedBytesPerConnection())
+                            .replace(" ", "")),
+                    ConfigFile::applyBuffered));
+
+    private ConfigFile() {}
+
+    private static Setting limit(
+            String key,
+            String doc,
+            java.util.function.ToIntFunction<HostLimits> get,
+            BiFunction<HostLimits, Integer, HostLimits> with) {
+        return new Setting(
+                "limits",
+                key,
+                doc,
+                c -> Integer.toString(get.applyAsInt(c.limits())),
+                (d, v) -> positiveInt(v, n -> d.limits = with.apply(d.limits, n)));
+    }
+
+    /**
+     * Reads {@code file} over {@code base} (normally {@link NodeConfig#defaults()}); a missing file
+     * means the defaults.
+     */
+    public static NodeConfig read(Path file, NodeConfig base) throws StartupException {
+        if (!Files.exists(file)) {
+            return base;
+        }
+        ObjectNode root;
+        try {
+            if (Files.size(file) > MAX_SIZE) {
+                throw new StartupException(file + " is larger than " + ByteSize.format(MAX_SIZE)
+                        + "; is it really a servent configuration?");
+            }
+            root = new TomlMapper().readValue(Files.readString(file), ObjectNode.class);
+        } catch (JacksonException e) {
+            throw new StartupException("cannot parse " + file + locate(e) + ": " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new StartupException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+        return parse(root, base, file.toString());
+    }
+
+    private static String locate(JacksonException e) {
+        JsonLocation where = e.getLocation();
+        return where == null || where.getLineNr() < 1 ? "" : " (line " + where.getLineNr() + ")";
+    }
+
+    /** Parses TOML text (for tests and callers without a file); {@code origin} names it in messages. */
+    public static NodeConfig parse(String toml, NodeConfig base, String origin) throws StartupException {
+        try {
+            return parse(new TomlMapper().readValue(toml, ObjectNode.class), base, origin);
+        } catch (JacksonException e) {
+            throw new StartupException("cannot parse " + origin + locate(e) + ": " + e.getOriginalMessage());
+        }
+    }
+
+    private static NodeConfig parse(ObjectNode root, NodeConfig base, String origin) throws StartupException {
+        Map<String, Map<String, Setting>> known = new LinkedHashMap<>();
+        for (Setting s : SETTINGS) {
+            known.computeIfAbsent(s.section(), k -> new LinkedHashMap<>()).put(s.key(), s);
+        }
+        Draft draft = new Draft(base);
+        List<String> problems = new ArrayList<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> section = it.next();
+            Map<String, Setting> keys = known.get(section.getKey());
+            if (keys == null) {
+                problems.add(
+                        section.getValue().isObject()
+                                ? "[" + section.getKey() + "]: unknown section (known: "
+                                        + String.join(", ", known.keySet()) + ")"
+                                : section.getKey() + ": unknown key; settings go in a section such as [network]");
+                continue;
+            }
+            if (!section.getValue().isObject()) {
+                problems.add(section.getKey() + ": must be a section, written [" + section.getKey() + "]");
+                continue;
+            }
+            for (Iterator<Map.Entry<String, JsonNode>> fields =
+                            section.getValue().fields();
+                    fields.hasNext(); ) {
+                Map.Entry<String, JsonNode> field = fields.next();
+                Setting setting = keys.get(field.getKey());
+                String name = "[" + section.getKey() + "]." + field.getKey();
+                if (setting == null) {
+                    problems.add(name + ": unknown key (known in [" + section.getKey() + "]: "
+                            + String.join(", ", keys.keySet()) + ")");
+                    continue;
+                }
+                @Nullable String problem = setting.apply().apply(draft, field.getValue());
+                if (problem != null) {
+                    problems.add(name + ": " + problem);
+                }
+            }
+        }
+        if (problems.isEmpty() && draft.highWater < draft.lowWater) {
+            problems.add("[limits].high_water (" + draft.highWater + ") must not be below [limits].low_water ("
+                    + draft.lowWater + ")");
+        }
+        if (!problems.isEmpty()) {
+            throw new StartupException("invalid configuration in " + origin + ":\n  " + String.join("\n  ", problems));
+        }
+        return draft.config.withWatermarks(draft.lowWater, draft.highWater).withLimits(draft.limits);
+    }
+
+    /** The commented file written on first run: every key, commented out, at its default. */
+    public static String template(NodeConfig defaults) {
+        StringBuilder out = new StringBuilder();
+        out.append("""
+                # servent configuration (TOML). Written on first run by servent %s.
+                # Every setting is listed, commented out, with its default value: uncomment a line to change
+                # it. Command-line flags (servent start --listen/--api-port/--log-level) override this file.
+                """.formatted(ServentVersion.version()));
+        String section = "";
+        for (Setting s : SETTINGS) {
+            if (!s.section().equals(section)) {
+                section = s.section();
+                out.append("\n[").append(section).append("]\n");
+            }
+            s.doc().lines().forEach(line -> out.append("# ").append(line).append('\n'));
+            out.append("# ")
+                    .append(s.key())
+                    .append(" = ")
+                    .append(s.defaultValue().apply(defaults))
+                    .append('\n');
+        }
+        return out.toString();
+    }
+
+    // ---- value checks; each returns a problem or null ----
+
+    private static @Nullable String applyListen(Draft d, JsonNode v) {
+        if (!v.isArray()) {
+            return "must be a list of multiaddrs, e.g. [\"/ip4/0.0.0.0/tcp/4001\"]";
+        }
+        if (v.size() > MAX_LISTEN_ADDRESSES) {
+            return "lists " + v.size() + " addresses; at most " + MAX_LISTEN_ADDRESSES + " are allowed";
+        }
+        List<Multiaddr> out = new ArrayList<>();
+        for (JsonNode item : v) {
+            if (!item.isTextual()) {
+                return "must be a list of multiaddr strings";
+            }
+            try {
+                out.add(Multiaddr.parse(item.asText()));
+            } catch (MultiformatException e) {
+                return "not a multiaddr: " + e.getMessage();
+            }
+        }
+        d.config = d.config.withListen(out);
+        return null;
+    }
+
+    private static @Nullable String applyApi(Draft d, JsonNode v) {
+        if (!v.isTextual()) {
+            return "must be a string such as \"127.0.0.1:4080\"";
+        }
+        try {
+            d.config = d.config.withApi(parseHostPort(v.asText()));
+            return null;
+        } catch (IllegalArgumentException e) {
+            return e.getMessage();
+        }
+    }
+
+    /** Parses {@code host:port} or {@code [v6]:port} and insists on a loopback host. */
+    public static InetSocketAddress parseHostPort(String text) {
+        int colon = text.lastIndexOf(':');
+        if (colon <= 0 || colon == text.length() - 1) {
+            throw new IllegalArgumentException("'" + text + "' is not host:port, e.g. 127.0.0.1:4080");
+        }
+        String host = text.substring(0, colon);
+        if (host.startsWith("[") && host.endsWith("]")) {
+            host = host.substring(1, host.length() - 1);
+        }
+        int port;
+        try {
+            port = Integer.parseInt(text.substring(colon + 1));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("'" + text + "' has no numeric port");
+        }
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("port " + port + " is not in 0-65535");
+        }
+        if (!host.equals("localhost") && !host.matches("[0-9.]+|[0-9a-fA-F:]+")) {
+            throw new IllegalArgumentException("'" + host + "' must be a loopback IP address such as 127.0.0.1");
+        }
+        InetAddress address;
+        try {
+            address = InetAddress.getByName(host);
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException("'" + host + "' is not an IP address");
+        }
+        if (!address.isLoopbackAddress()) {
+            throw new IllegalArgumentException("the control API listens on loopback only (it has no TLS), not " + host);
+        }
+        return new InetSocketAddress(address, port);
+    }
+
+    private static @Nullable String applyBuffered(Draft d, JsonNode v) {
+        long bytes;
+        if (v.isIntegralNumber() && v.canConvertToLong()) {
+            bytes = v.asLong();
+        } else if (v.isTextual()) {
+            try {
+                bytes = ByteSize.parse(v.asText());
+            } catch (IllegalArgumentException e) {
+                return e.getMessage();
+            }
+        } else {
+            return "must be a number of bytes or a size such as \"32MiB\"";
+        }
+        if (bytes < 256 * 1024) {
+            return "must be at least 256KiB (one Yamux window), not " + ByteSize.format(bytes);
+        }
+        d.limits = d.limits.withMaxBufferedBytesPerConnection(bytes);
+        return null;
+    }
+
+    private static @Nullable String positiveInt(JsonNode v, java.util.function.IntConsumer set) {
+        if (!v.isIntegralNumber() || !v.canConvertToInt() || v.asInt() <= 0) {
+            return "must be a positive whole number, not " + v;
+        }
+        set.accept(v.asInt());
+        return null;
+    }
+
+    private static @Nullable String nonNegativeInt(JsonNode v, java.util.function.IntConsumer set) {
+        if (!v.isIntegralNumber() || !v.canConvertToInt() || v.asInt() < 0) {
+            return "must be a whole number of at least 0, not " + v;
+        }
+        set.accept(v.asInt());
+        return null;
+    }
+
+    private static @Nullable String applyAgent(Draft d, JsonNode v) {
+        if (!v.isTextual() || v.asText().isBlank() || v.asText().length() > 128) {
+            return "must be a string of 1-128 characters";
+        }
+        d.config = d.config.withAgent(v.asText());
+        return null;
+    }
+
+    private static @Nullable String applyLogLevel(Draft d, JsonNode v) {
+        if (!v.isTextual() || !NodeConfig.LOG_LEVELS.contains(v.asText().toLowerCase(java.util.Locale.ROOT))) {
+            return "must be one of \"error\", \"warn\", \"info\", \"debug\", \"trace\"; not " + v;
+        }
+        d.config = d.config.withLogLevel(v.asText());
+        return null;
+    }
+
+    private static String hostPort(InetSocketAddress address) {
+        String host = address.getAddress().getHostAddress();
+        return (host.contains(":") ? "[" + host + "]" : host) + ":" + address.getPort();
+    }
+
+    private static String quote(String s) {
+        return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+    }
+}

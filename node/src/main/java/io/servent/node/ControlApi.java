@@ -1,0 +1,185 @@
+package io.servent.node;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.json.JavalinJackson;
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The local control API: HTTP + JSON on a loopback address, every request authenticated with the
+ * bearer token from {@code api.token}, no CORS headers (so browsers keep other origins out). Routes
+ * are thin: they parse, call {@link NodeService} and render. Handlers run on virtual threads.
+ * Thread-safe.
+ *
+ * <p>Routes (all under {@code /api/v1}): {@code GET id}, {@code GET peers}, {@code POST connect},
+ * {@code POST ping}, {@code POST perf}, {@code POST shutdown}. Errors are {@code {"error": "…"}}
+ * with 400 (bad input), 401 (token), 404 (unknown peer or route), 502 (peer unreachable or
+ * refused), 503 (this node refused), 504 (timeout).
+ */
+public final class ControlApi implements AutoCloseable {
+    public static final String PREFIX = "/api/v1";
+    private static final long MAX_REQUEST_BYTES = 64 * 1024;
+    private static final Logger log = LoggerFactory.getLogger(ControlApi.class);
+
+    /** The body of every error response. */
+    public record ApiError(String error) {}
+
+    /** {@code POST connect}. */
+    public record ConnectRequest(@Nullable String address) {}
+
+    /** {@code POST ping}; {@code count} defaults to 1. */
+    public record PingRequest(
+            @Nullable String target, @Nullable Integer count) {}
+
+    /** {@code POST perf}; sizes in bytes, defaulting to 0. */
+    public record PerfRequest(
+            @Nullable String address,
+            @Nullable Long uploadBytes,
+            @Nullable Long downloadBytes) {}
+
+    /** {@code POST shutdown}. */
+    public record ShutdownResponse(String status) {}
+
+    private final Javalin app;
+
+    private ControlApi(Javalin app) {
+        this.app = app;
+    }
+
+    static ObjectMapper mapper() {
+        return new ObjectMapper().enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+    }
+
+    /** Starts serving {@code service} on {@code address}; port 0 picks a free port. */
+    static ControlApi start(NodeService service, ApiToken token, InetSocketAddress address) throws StartupException {
+        ObjectMapper json = mapper();
+        Javalin app = Javalin.create(config -> {
+            config.concurrency.useVirtualThreads = true;
+            config.startup.showJavalinBanner = false;
+            config.startup.showOldJavalinVersionWarning = false;
+            config.http.maxRequestSize = MAX_REQUEST_BYTES;
+            config.jsonMapper(new JavalinJackson(json, true));
+            config.jetty.modifyServer(server -> server.setStopTimeout(2_000));
+            config.routes.before(ctx -> authenticate(ctx, token));
+            config.routes.get(PREFIX + "/id", ctx -> ctx.json(service.identity()));
+            config.routes.get(PREFIX + "/peers", ctx -> ctx.json(service.peers()));
+            config.routes.post(PREFIX + "/connect", ctx -> {
+                ConnectRequest request = body(ctx, json, ConnectRequest.class);
+                ctx.json(service.connect(required(request.address(), "address")));
+            });
+            config.routes.post(PREFIX + "/ping", ctx -> {
+                PingRequest request = body(ctx, json, PingRequest.class);
+                int count = request.count() == null ? 1 : request.count();
+                ctx.json(service.ping(required(request.target(), "target"), count));
+            });
+            config.routes.post(PREFIX + "/perf", ctx -> {
+                PerfRequest request = body(ctx, json, PerfRequest.class);
+                ctx.json(service.perf(
+                        required(request.address(), "address"),
+                        request.uploadBytes() == null ? 0 : request.uploadBytes(),
+                        request.downloadBytes() == null ? 0 : request.downloadBytes()));
+            });
+            config.routes.post(PREFIX + "/shutdown", ctx -> {
+                ctx.status(202).json(new ShutdownResponse("stopping"));
+                service.shutdown();
+            });
+            config.routes.exception(NodeException.class, (e, ctx) -> {
+                ctx.status(status(e.kind())).json(new ApiError(String.valueOf(e.getMessage())));
+            });
+            config.routes.exception(Exception.class, (e, ctx) -> {
+                log.warn("control API {} {} failed", ctx.method(), ctx.path(), e);
+                ctx.status(500).json(new ApiError("internal error: " + e));
+            });
+            config.routes.error(404, ctx -> {
+                // Our own 404s (unknown peer) already carry a JSON error; unmatched routes get one here.
+                String type = ctx.res().getContentType();
+                if (type == null || !type.startsWith("application/json")) {
+                    ctx.json(new ApiError("no such API route: " + ctx.method() + " " + ctx.path()));
+                }
+            });
+            config.routes.error(405, ctx -> ctx.json(new ApiError(ctx.method() + " is not allowed on " + ctx.path())));
+        });
+        try {
+            app.start(address.getAddress().getHostAddress(), address.getPort());
+        } catch (RuntimeException e) {
+            app.stop();
+            throw new StartupException(
+                    "cannot listen on " + hostPort(address) + " (control API): "
+                            + (causedBy(e, BindException.class)
+                                    ? "address already in use"
+                                    : String.valueOf(e.getMessage()))
+                            + " (change [api].listen or pass --api-port)",
+                    e);
+        }
+        return new ControlApi(app);
+    }
+
+    public int port() {
+        return app.port();
+    }
+
+    private static void authenticate(Context ctx, ApiToken token) throws NodeException {
+        String header = ctx.header("Authorization");
+        if (header == null || !token.matchesHeader(header)) {
+            throw new NodeException(
+                    NodeException.Kind.UNAUTHORIZED,
+                    "missing or wrong API token: send 'Authorization: Bearer <token>' with the token from api.token");
+        }
+    }
+
+    private static <T> T body(Context ctx, ObjectMapper json, Class<T> type) throws NodeException {
+        try {
+            return json.readValue(ctx.bodyAsBytes(), type);
+        } catch (JacksonException e) {
+            throw new NodeException(
+                    NodeException.Kind.BAD_INPUT, "request body is not the expected JSON: " + e.getOriginalMessage());
+        } catch (java.io.IOException e) {
+            throw new NodeException(NodeException.Kind.BAD_INPUT, "cannot read the request body: " + e.getMessage());
+        }
+    }
+
+    private static String required(@Nullable String value, String field) throws NodeException {
+        if (value == null || value.isBlank()) {
+            throw new NodeException(NodeException.Kind.BAD_INPUT, "the request needs a \"" + field + "\" field");
+        }
+        return value;
+    }
+
+    static int status(NodeException.Kind kind) {
+        return switch (kind) {
+            case BAD_INPUT -> 400;
+            case UNAUTHORIZED -> 401;
+            case NOT_FOUND -> 404;
+            case UNREACHABLE -> 502;
+            case UNAVAILABLE -> 503;
+            case TIMEOUT -> 504;
+        };
+    }
+
+    static boolean causedBy(Throwable e, Class<? extends Throwable> type) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (type.isInstance(t)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    static String hostPort(InetSocketAddress address) {
+        String host = address.getAddress().getHostAddress();
+        return (host.contains(":") ? "[" + host + "]" : host) + ":" + address.getPort();
+    }
+
+    /** Stops serving; in-flight requests get up to two seconds. */
+    @Override
+    public void close() {
+        app.stop();
+    }
+}

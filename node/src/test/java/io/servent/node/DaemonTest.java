@@ -1,0 +1,85 @@
+package io.servent.node;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.servent.p2p.api.Multiaddr;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class DaemonTest {
+    @TempDir
+    Path temp;
+
+    @Test
+    void closeRemovesTheRuntimeFileAndReleasesTheDirectory() throws Exception {
+        Path dir = temp.resolve("d");
+        Daemon first = Daemon.start(dir, ControlApiTest::loopback);
+        String peer = first.host().peerId().toString();
+        assertThat(dir.resolve("daemon.json")).exists();
+        first.requestShutdown();
+        assertThat(first.awaitClosed(Duration.ofSeconds(15))).isTrue();
+        assertThat(dir.resolve("daemon.json")).doesNotExist();
+        assertThat(first.host().liveThreadCount()).isZero();
+
+        try (Daemon second = Daemon.start(dir, ControlApiTest::loopback)) {
+            assertThat(second.host().peerId().toString()).isEqualTo(peer);
+        }
+    }
+
+    @Test
+    void aPortInUseIsExplainedAndNothingIsLeftBehind() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            Path dir = temp.resolve("d");
+            Multiaddr busy = Multiaddr.parse("/ip4/127.0.0.1/tcp/" + taken.getLocalPort());
+            assertThatThrownBy(() ->
+                            Daemon.start(dir, c -> c.withListen(List.of(busy)).withApiPort(0)))
+                    .isInstanceOf(StartupException.class)
+                    .hasMessage("cannot listen on " + busy
+                            + ": address already in use (change [network].listen or pass --listen)");
+            assertThat(dir.resolve("daemon.json")).doesNotExist();
+            assertThatThrownBy(() ->
+                            Daemon.start(dir, c -> ControlApiTest.loopback(c).withApiPort(taken.getLocalPort())))
+                    .isInstanceOf(StartupException.class)
+                    .hasMessage("cannot listen on 127.0.0.1:" + taken.getLocalPort()
+                            + " (control API): address already in use (change [api].listen or pass --api-port)");
+            // The lock was released each time: a good configuration starts.
+            Daemon.start(dir, ControlApiTest::loopback).close();
+        }
+    }
+
+    @Test
+    void aBadConfigFileStopsTheStartWithTheKey() throws Exception {
+        Path dir = temp.resolve("d");
+        Files.createDirectories(dir);
+        Files.writeString(dir.resolve("servent.toml"), "[limits]\nmax_connections = 0\n");
+        assertThatThrownBy(() -> Daemon.start(dir, ControlApiTest::loopback))
+                .isInstanceOf(StartupException.class)
+                .hasMessageContaining("[limits].max_connections: must be a positive whole number, not 0");
+        Files.writeString(dir.resolve("servent.toml"), "[limits]\nmax_connections = 10\n");
+        try (Daemon fixed = Daemon.start(dir, ControlApiTest::loopback)) {
+            assertThat(fixed.config().limits().maxConnections()).isEqualTo(10);
+        }
+    }
+
+    @Test
+    void yamuxFollowsTheHostLimits() {
+        var limits = NodeConfig.defaults()
+                .limits()
+                .withMaxStreamsPerConnection(77)
+                .withMaxBufferedBytesPerConnection(1 << 20);
+        var yamux = Daemon.yamuxConfig(limits);
+        assertThat(yamux.maxStreams()).isEqualTo(77);
+        assertThat(yamux.maxConnectionWindow()).isEqualTo(1 << 20);
+        assertThat(yamux.maxStreamWindow()).isEqualTo(1 << 20);
+    }
+}
