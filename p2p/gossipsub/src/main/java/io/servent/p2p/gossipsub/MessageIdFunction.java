@@ -20,6 +20,24 @@ public interface MessageIdFunction {
      */
     MessageIdFunction FROM_AND_SEQNO = message -> MessageId.of(message.getFrom().concat(message.getSeqno()));
 
+    /**
+     * js-libp2p's default: the author's public key protobuf followed by the seqno. The key is the
+     * {@code key} field when present, else the one an identity-multihash {@code from} inlines (as for
+     * every Ed25519 PeerId); without either, {@code from} stands in for it.
+     */
+    MessageIdFunction KEY_AND_SEQNO = message -> {
+        ByteString from = message.getFrom();
+        ByteString key;
+        if (message.hasKey()) {
+            key = message.getKey();
+        } else if (from.size() > 2 && from.byteAt(0) == 0 && (from.byteAt(1) & 0xFF) == from.size() - 2) {
+            key = from.substring(2);
+        } else {
+            key = from;
+        }
+        return MessageId.of(key.concat(message.getSeqno()));
+    };
+
     /** The SHA-256 of the data: for {@link SignaturePolicy#STRICT_NO_SIGN}, as js-libp2p does. */
     MessageIdFunction CONTENT_SHA256 = message -> {
         try {

@@ -52,7 +52,8 @@ class GossipsubThroughputTest {
             double seconds = (System.nanoTime() - start) / 1e9;
             double cpuSeconds = (processCpuNanos() - cpuStart) / 1e9;
             double rate = messages / seconds;
-            long dropped = peers.stream().mapToLong(g -> g.stats().rpcsDropped()).sum();
+            long dropped =
+                    peers.stream().mapToLong(g -> g.stats().rpcsDropped()).sum();
             System.out.printf(
                     "gossipsub %s: %,d messages of %d bytes through %d peers in %.2f s: %,.0f messages/s,"
                             + " %,.0f deliveries/s; %,.0f messages per CPU-second on %d cores (%d RPCs dropped)%n",
@@ -71,7 +72,8 @@ class GossipsubThroughputTest {
     }
 
     private static long processCpuNanos() {
-        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+        return ((com.sun.management.OperatingSystemMXBean)
+                        java.lang.management.ManagementFactory.getOperatingSystemMXBean())
                 .getProcessCpuTime();
     }
 
@@ -84,7 +86,8 @@ class GossipsubThroughputTest {
             publishers.add(Thread.ofVirtual().start(() -> {
                 byte[] payload = new byte[PAYLOAD];
                 for (int i = 0; i < messages / PEERS; i++) {
-                    while ((published.get() * (PEERS - 1)) - (delivered.get() - base) > (long) IN_FLIGHT * (PEERS - 1)) {
+                    while ((published.get() * (PEERS - 1)) - (delivered.get() - base)
+                            > (long) IN_FLIGHT * (PEERS - 1)) {
                         LockSupport.parkNanos(50_000);
                     }
                     payload[0] = (byte) i;

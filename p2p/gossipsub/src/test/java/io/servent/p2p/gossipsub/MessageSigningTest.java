@@ -85,6 +85,26 @@ class MessageSigningTest {
     }
 
     @Test
+    void messageIdsFollowGoAndJs() {
+        Message m = RouterNet.signed(key, "t", new byte[] {1}, 5);
+        byte[] seqno = m.getSeqno().toByteArray();
+        // go: the from bytes (a PeerId) and the seqno
+        assertThat(MessageIdFunction.FROM_AND_SEQNO.apply(m).bytes())
+                .isEqualTo(concat(key.publicKey().peerId().bytes(), seqno));
+        // js: the author's key protobuf and the seqno, whether or not the key travels with the message
+        byte[] jsId = concat(key.publicKey().marshal(), seqno);
+        assertThat(MessageIdFunction.KEY_AND_SEQNO.apply(m).bytes()).isEqualTo(jsId);
+        Message withKey = m.toBuilder().setKey(ByteString.copyFrom(key.publicKey().marshal())).build();
+        assertThat(MessageIdFunction.KEY_AND_SEQNO.apply(withKey).bytes()).isEqualTo(jsId);
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
+    @Test
     void validatorExceptionsCountAsIgnore() {
         validator.setValidator("t", m -> {
             throw new IllegalStateException("boom");
