@@ -92,6 +92,9 @@ public final class Gossipsub implements AutoCloseable {
     private final Map<String, List<GossipsubSubscription>> subscriptions = new ConcurrentHashMap<>();
     private final List<EventListener> listeners = new CopyOnWriteArrayList<>();
     private final Semaphore connects = new Semaphore(MAX_CONCURRENT_CONNECTS);
+    /** Bytes of received RPCs waiting in the inbox: readers wait for room, so a flood costs memory only so far. */
+    private final Semaphore inboxBytes;
+
     private final ByteString selfBytes;
     private final AtomicLong seqno;
     private final AtomicLong rpcsMalformed = new AtomicLong();
@@ -110,6 +113,7 @@ public final class Gossipsub implements AutoCloseable {
         this.threads = new OwnedThreads("gossipsub " + host.peerId().shortString());
         this.inbox = new ArrayBlockingQueue<>(limits.routerQueueSize());
         this.validations = new ArrayBlockingQueue<>(limits.validationQueueSize());
+        this.inboxBytes = new Semaphore(limits.routerQueueBytes(), true);
         this.selfBytes = ByteString.copyFrom(host.peerId().bytes());
         // A wall-clock start keeps seqnos increasing across restarts, as go and js do.
         this.seqno = new AtomicLong(System.currentTimeMillis() * 1_000_000L);
@@ -308,6 +312,16 @@ public final class Gossipsub implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** Waits for room for {@code size} bytes of RPC in the inbox; false once closed. */
+    private boolean acquireInboxBytes(int size) throws InterruptedException {
+        while (!inboxBytes.tryAcquire(size, 100, TimeUnit.MILLISECONDS)) {
+            if (closed) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Runs {@code question} on the router thread and waits for the answer. */
@@ -556,7 +570,17 @@ public final class Gossipsub implements AutoCloseable {
                     return; // the peer closed its stream
                 }
                 RPC rpc = RpcCodec.decode(bytes.get(), limits);
-                submit((r, now) -> r.handleRpc(peer, rpc, now));
+                int size = bytes.get().length;
+                if (!acquireInboxBytes(size)) {
+                    return;
+                }
+                submit((r, now) -> {
+                    try {
+                        r.handleRpc(peer, rpc, now);
+                    } finally {
+                        inboxBytes.release(size);
+                    }
+                });
             }
         } catch (ProtocolViolationException e) {
             rpcsMalformed.incrementAndGet();

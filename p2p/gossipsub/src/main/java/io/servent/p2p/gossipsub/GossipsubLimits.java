@@ -14,11 +14,17 @@ package io.servent.p2p.gossipsub;
  * @param maxTopicLength bytes of a topic name
  * @param maxTopicsPerPeer topics one peer may be subscribed to in our view; further subscriptions
  *     are ignored
+ * @param maxMessageIdLength bytes of a message id, derived or advertised; longer ones mark the
+ *     message invalid
  * @param routerQueueSize work items waiting for the router thread; the peers' readers wait while
  *     it is full
+ * @param routerQueueBytes bytes of received RPCs waiting for the router thread; the peers' readers
+ *     wait while they would exceed it
  * @param peerQueueBytes bytes of RPCs queued for one peer; RPCs beyond are dropped and counted
  * @param validationQueueSize messages waiting for their signature check and validator; beyond, new
  *     messages are ignored (validation throttled)
+ * @param validationQueueBytes bytes of messages waiting for their signature check and validator;
+ *     beyond, new messages are ignored
  * @param validationThreads threads checking signatures and running validators
  * @param subscriptionQueueSize messages one subscription holds for the application; beyond, the
  *     oldest is dropped and counted
@@ -35,9 +41,12 @@ public record GossipsubLimits(
         int maxPeersPerPrune,
         int maxTopicLength,
         int maxTopicsPerPeer,
+        int maxMessageIdLength,
         int routerQueueSize,
+        int routerQueueBytes,
         int peerQueueBytes,
         int validationQueueSize,
+        int validationQueueBytes,
         int validationThreads,
         int subscriptionQueueSize,
         int maxSeenMessages,
@@ -55,12 +64,15 @@ public record GossipsubLimits(
         requireAtLeast("maxPeersPerPrune", maxPeersPerPrune, 0);
         requireAtLeast("maxTopicLength", maxTopicLength, 1);
         requireAtLeast("maxTopicsPerPeer", maxTopicsPerPeer, 1);
+        requireAtLeast("maxMessageIdLength", maxMessageIdLength, 32);
         requireAtLeast("routerQueueSize", routerQueueSize, 16);
+        requireAtLeast("routerQueueBytes", routerQueueBytes, maxRpcSize);
         if (peerQueueBytes < maxRpcSize) {
             throw new IllegalArgumentException("peerQueueBytes (" + peerQueueBytes
                     + ") must hold at least one RPC of maxRpcSize (" + maxRpcSize + ")");
         }
         requireAtLeast("validationQueueSize", validationQueueSize, 1);
+        requireAtLeast("validationQueueBytes", validationQueueBytes, maxRpcSize);
         requireAtLeast("validationThreads", validationThreads, 1);
         requireAtLeast("subscriptionQueueSize", subscriptionQueueSize, 1);
         requireAtLeast("maxSeenMessages", maxSeenMessages, 1024);
@@ -78,9 +90,12 @@ public record GossipsubLimits(
                 64,
                 1024,
                 1024,
+                2048,
                 4096,
-                16 << 20,
+                64 << 20,
+                4 << 20,
                 4096,
+                64 << 20,
                 Math.max(1, Runtime.getRuntime().availableProcessors()),
                 1024,
                 1 << 18,
@@ -135,9 +150,21 @@ public record GossipsubLimits(
         return b.build();
     }
 
+    public GossipsubLimits withMaxMessageIdLength(int value) {
+        Builder b = new Builder(this);
+        b.maxMessageIdLength = value;
+        return b.build();
+    }
+
     public GossipsubLimits withRouterQueueSize(int value) {
         Builder b = new Builder(this);
         b.routerQueueSize = value;
+        return b.build();
+    }
+
+    public GossipsubLimits withRouterQueueBytes(int value) {
+        Builder b = new Builder(this);
+        b.routerQueueBytes = value;
         return b.build();
     }
 
@@ -150,6 +177,12 @@ public record GossipsubLimits(
     public GossipsubLimits withValidationQueueSize(int value) {
         Builder b = new Builder(this);
         b.validationQueueSize = value;
+        return b.build();
+    }
+
+    public GossipsubLimits withValidationQueueBytes(int value) {
+        Builder b = new Builder(this);
+        b.validationQueueBytes = value;
         return b.build();
     }
 
@@ -187,9 +220,12 @@ public record GossipsubLimits(
         private int maxPeersPerPrune;
         private int maxTopicLength;
         private int maxTopicsPerPeer;
+        private int maxMessageIdLength;
         private int routerQueueSize;
+        private int routerQueueBytes;
         private int peerQueueBytes;
         private int validationQueueSize;
+        private int validationQueueBytes;
         private int validationThreads;
         private int subscriptionQueueSize;
         private int maxSeenMessages;
@@ -204,9 +240,12 @@ public record GossipsubLimits(
             this.maxPeersPerPrune = from.maxPeersPerPrune;
             this.maxTopicLength = from.maxTopicLength;
             this.maxTopicsPerPeer = from.maxTopicsPerPeer;
+            this.maxMessageIdLength = from.maxMessageIdLength;
             this.routerQueueSize = from.routerQueueSize;
+            this.routerQueueBytes = from.routerQueueBytes;
             this.peerQueueBytes = from.peerQueueBytes;
             this.validationQueueSize = from.validationQueueSize;
+            this.validationQueueBytes = from.validationQueueBytes;
             this.validationThreads = from.validationThreads;
             this.subscriptionQueueSize = from.subscriptionQueueSize;
             this.maxSeenMessages = from.maxSeenMessages;
@@ -223,9 +262,12 @@ public record GossipsubLimits(
                     maxPeersPerPrune,
                     maxTopicLength,
                     maxTopicsPerPeer,
+                    maxMessageIdLength,
                     routerQueueSize,
+                    routerQueueBytes,
                     peerQueueBytes,
                     validationQueueSize,
+                    validationQueueBytes,
                     validationThreads,
                     subscriptionQueueSize,
                     maxSeenMessages,

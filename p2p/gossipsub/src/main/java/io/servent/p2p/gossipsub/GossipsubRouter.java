@@ -3,6 +3,7 @@ package io.servent.p2p.gossipsub;
 import com.google.protobuf.ByteString;
 import io.servent.p2p.api.MultiformatException;
 import io.servent.p2p.api.PeerId;
+import io.servent.p2p.api.PublicKey;
 import io.servent.p2p.gossipsub.proto.GossipsubProto.ControlGraft;
 import io.servent.p2p.gossipsub.proto.GossipsubProto.ControlIHave;
 import io.servent.p2p.gossipsub.proto.GossipsubProto.ControlIWant;
@@ -46,6 +47,9 @@ public final class GossipsubRouter {
 
     /** Backoffs peers ask for in their PRUNEs are capped here, so a huge value cannot overflow. */
     static final long MAX_BACKOFF_SECONDS = 24 * 3600;
+
+    /** PeerIds are at most 44 bytes (a 42-byte inlined key or a SHA-256 multihash); this leaves room. */
+    private static final int MAX_PEER_ID_LENGTH = 128;
 
     /** Expired backoffs are cleared every this many heartbeats, with one heartbeat of slack. */
     private static final int BACKOFF_CLEAR_TICKS = 15;
@@ -133,6 +137,7 @@ public final class GossipsubRouter {
     private final Map<String, Long> fanoutLastPublished = new HashMap<>();
     private final Map<String, Map<PeerId, Long>> backoff = new HashMap<>();
     private final Map<MessageId, Pending> pending = new HashMap<>();
+    private long pendingBytes;
     private final Map<PeerId, Integer> peerHave = new HashMap<>();
     private final Map<PeerId, Integer> iasked = new HashMap<>();
     private final Map<PeerId, Integer> iwantCounts = new HashMap<>();
@@ -535,6 +540,10 @@ public final class GossipsubRouter {
             unauthentic(Set.of(from), null, topic, "its message id cannot be derived: " + e.getMessage());
             return;
         }
+        if (id.length() > limits.maxMessageIdLength()) {
+            unauthentic(Set.of(from), null, topic, "its id of " + id.length() + " bytes exceeds maxMessageIdLength");
+            return;
+        }
         if (seen.contains(id)) {
             messagesDuplicate++;
             Pending inValidation = pending.get(id);
@@ -566,14 +575,25 @@ public final class GossipsubRouter {
                     topic, from, "its " + message.getData().size() + " data bytes exceed the topic's limit of " + max));
             return;
         }
-        if (pending.size() >= limits.validationQueueSize()) {
+        if (pending.size() >= limits.validationQueueSize()
+                || pendingBytes + message.getSerializedSize() > limits.validationQueueBytes()) {
             validationsThrottled++; // not marked seen: a later copy may still make it
             return;
         }
         seen.add(id, now);
         score.validating(id, now);
-        pending.put(id, new Pending(from, message, topic));
-        actions.add(new RouterAction.Validate(new Validation(id, message, from)));
+        startValidation(id, new Pending(from, message, topic));
+    }
+
+    private void startValidation(MessageId id, Pending p) {
+        pending.put(id, p);
+        pendingBytes += p.message.getSerializedSize();
+        actions.add(new RouterAction.Validate(new Validation(id, p.message, p.source)));
+    }
+
+    private void endValidation(MessageId id, Pending p) {
+        pending.remove(id);
+        pendingBytes -= p.message.getSerializedSize();
     }
 
     /** What the signature policy forbids in the message's shape, or null; the signature is checked later. */
@@ -582,6 +602,12 @@ public final class GossipsubRouter {
             case STRICT_SIGN -> {
                 if (!message.hasFrom() || message.getFrom().isEmpty()) {
                     yield "it has no author (from) under StrictSign";
+                }
+                if (message.getFrom().size() > MAX_PEER_ID_LENGTH) {
+                    yield "its author (from) of " + message.getFrom().size() + " bytes is no PeerId";
+                }
+                if (message.getKey().size() > PublicKey.MAX_ENCODED_LENGTH) {
+                    yield "its key of " + message.getKey().size() + " bytes exceeds " + PublicKey.MAX_ENCODED_LENGTH;
                 }
                 if (message.getSeqno().size() != 8) {
                     yield "its seqno is " + message.getSeqno().size() + " bytes, not 8, under StrictSign";
@@ -613,7 +639,7 @@ public final class GossipsubRouter {
         if (p == null || !p.message.equals(validation.message()) || !p.source.equals(validation.receivedFrom())) {
             return;
         }
-        pending.remove(id);
+        endValidation(id, p);
         switch (outcome) {
             case ValidationOutcome.Valid valid -> {
                 messagesAccepted++;
@@ -649,8 +675,7 @@ public final class GossipsubRouter {
                     // Another copy with the same id arrived meanwhile: it may be the genuine one.
                     seen.add(id, now);
                     score.validating(id, now);
-                    pending.put(id, new Pending(alternativeSource, alternative, p.topic));
-                    actions.add(new RouterAction.Validate(new Validation(id, alternative, alternativeSource)));
+                    startValidation(id, new Pending(alternativeSource, alternative, p.topic));
                 }
             }
         }
@@ -662,7 +687,7 @@ public final class GossipsubRouter {
         if (p == null || !p.message.equals(validation.message())) {
             return;
         }
-        pending.remove(validation.id());
+        endValidation(validation.id(), p);
         seen.remove(validation.id());
         promises.delivered(validation.id());
         score.rejectUnattributable(Set.of(), validation.id(), p.topic);
@@ -745,7 +770,7 @@ public final class GossipsubRouter {
                     break outer;
                 }
                 MessageId id = MessageId.of(raw);
-                if (!seen.contains(id)) {
+                if (id.length() <= limits.maxMessageIdLength() && !seen.contains(id)) {
                     wanted.add(id);
                 }
             }

@@ -280,6 +280,39 @@ class GossipsubRouterGossipTest {
     }
 
     @Test
+    void oversizeAuthorsAndIdsAndAFullValidationQueueAreRefusedBeforeValidation() {
+        Scripted s = new Scripted(
+                GossipsubConfig.defaults().withLimits(GossipsubLimits.defaults().withValidationQueueSize(2)));
+        List<PeerId> peers = s.peers(1, TOPIC, 1);
+        s.router.subscribe(TOPIC, s.now);
+        s.drain();
+        Message hugeAuthor = message("x").toBuilder()
+                .setFrom(com.google.protobuf.ByteString.copyFrom(new byte[300]))
+                .build();
+        s.router.handleRpc(peers.get(0), Scripted.publish(hugeAuthor), s.now);
+        assertThat(s.drain()).noneMatch(a -> a instanceof RouterAction.Validate);
+        assertThat(s.router.stats().messagesUnauthentic()).isEqualTo(1);
+
+        // Without draining, validations stay pending: the third is throttled, not marked seen.
+        Message m1 = message("1");
+        Message m2 = message("2");
+        Message m3 = message("3");
+        s.router.handleRpc(peers.get(0), Scripted.publish(m1, m2, m3), s.now);
+        List<RouterAction> queued = s.router.drainActions();
+        assertThat(queued.stream().filter(a -> a instanceof RouterAction.Validate))
+                .hasSize(2);
+        assertThat(s.router.stats().validationsThrottled()).isEqualTo(1);
+        for (RouterAction a : queued) {
+            if (a instanceof RouterAction.Validate v) {
+                s.router.validated(v.validation(), s.validator.validate(v.validation()), s.now);
+            }
+        }
+        s.router.handleRpc(peers.get(0), Scripted.publish(m3), s.now);
+        assertThat(s.drain().stream().filter(a -> a instanceof RouterAction.Deliver))
+                .hasSize(3);
+    }
+
+    @Test
     void messagesOfTopicsWeDidNotSubscribeToAreIgnored() {
         Scripted s = new Scripted(GossipsubConfig.defaults());
         List<PeerId> peers = s.peers(1, TOPIC, 1);

@@ -320,6 +320,62 @@ class GossipsubRouterMeshTest {
     }
 
     @Test
+    void directPeersStayOutsideTheMeshButGetEveryMessageAndAreNeverGraylisted() {
+        PeerId direct = PeerId.random();
+        Map<PeerId, Double> appScores = new ConcurrentHashMap<>(Map.of(direct, -1000.0));
+        GossipsubConfig config = GossipsubConfig.defaults()
+                .withDirectPeers(List.of(io.servent.p2p.api.Multiaddr.parse("/ip4/127.0.0.1/tcp/4001")
+                        .withPeerId(direct)))
+                .withFloodPublish(false)
+                .withScoreParams(PeerScoreParams.defaults()
+                        .withAppSpecificScore(p -> appScores.getOrDefault(p, 0.0))
+                        .withAppSpecificWeight(1));
+        Scripted s = new Scripted(config);
+        s.router.addPeer(direct, Gossipsub.PROTOCOL_V11, true, null, s.now);
+        s.router.handleRpc(direct, Scripted.subscribe(TOPIC), s.now); // accepted despite its score
+        List<PeerId> others = s.peers(8, TOPIC, 4);
+        s.router.subscribe(TOPIC, s.now);
+        s.drain();
+        assertThat(s.router.meshPeers(TOPIC)).doesNotContain(direct).hasSize(6);
+
+        s.router.handleRpc(direct, Scripted.graft(TOPIC), s.now);
+        assertThat(prunedBy(s.drain(), TOPIC)).containsExactly(direct);
+        assertThat(s.router.meshPeers(TOPIC)).doesNotContain(direct);
+
+        io.servent.p2p.api.Ed25519PrivateKey author = io.servent.p2p.api.Ed25519PrivateKey.generate();
+        PeerId source = s.router.meshPeers(TOPIC).iterator().next();
+        s.router.handleRpc(source, Scripted.publish(RouterNet.signed(author, TOPIC, new byte[] {1}, 1)), s.now);
+        List<RouterAction> actions = s.drain();
+        assertThat(sentTo(actions, direct)).flatMap(RPC::getPublishList).hasSize(1);
+        assertThat(others).isNotEmpty();
+
+        s.router.removePeer(direct, s.now);
+        s.heartbeats(300); // directConnectTicks
+        assertThat(s.drain()).contains(new RouterAction.Connect(direct));
+    }
+
+    @Test
+    void opportunisticGraftingBringsInBetterPeersWhenTheMeshMedianIsLow() {
+        Map<PeerId, Double> appScores = new ConcurrentHashMap<>();
+        GossipsubConfig config = GossipsubConfig.defaults()
+                .withScoreParams(PeerScoreParams.defaults()
+                        .withAppSpecificScore(p -> appScores.getOrDefault(p, 1.0))
+                        .withAppSpecificWeight(1));
+        Scripted s = new Scripted(config);
+        s.peers(6, TOPIC, 3);
+        s.router.subscribe(TOPIC, s.now);
+        s.drain();
+        List<PeerId> stars = s.peers(3, TOPIC, 3);
+        stars.forEach(p -> appScores.put(p, 50.0));
+        assertThat(s.router.meshPeers(TOPIC)).doesNotContainAnyElementsOf(stars);
+
+        s.heartbeats(59);
+        assertThat(s.router.meshPeers(TOPIC)).doesNotContainAnyElementsOf(stars);
+        s.heartbeats(1); // the 60th heartbeat: median 1 < 20, so up to 2 better peers are grafted
+        assertThat(s.router.meshPeers(TOPIC).stream().filter(stars::contains)).hasSize(2);
+    }
+
+    @Test
     void subscriptionsBeyondTheLimitPerPeerAreIgnored() {
         Scripted s = new Scripted(
                 GossipsubConfig.defaults().withLimits(GossipsubLimits.defaults().withMaxTopicsPerPeer(3)));

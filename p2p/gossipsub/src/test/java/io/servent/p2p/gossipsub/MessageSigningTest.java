@@ -94,7 +94,9 @@ class MessageSigningTest {
         // js: the author's key protobuf and the seqno, whether or not the key travels with the message
         byte[] jsId = concat(key.publicKey().marshal(), seqno);
         assertThat(MessageIdFunction.KEY_AND_SEQNO.apply(m).bytes()).isEqualTo(jsId);
-        Message withKey = m.toBuilder().setKey(ByteString.copyFrom(key.publicKey().marshal())).build();
+        Message withKey = m.toBuilder()
+                .setKey(ByteString.copyFrom(key.publicKey().marshal()))
+                .build();
         assertThat(MessageIdFunction.KEY_AND_SEQNO.apply(withKey).bytes()).isEqualTo(jsId);
     }
 
