@@ -33,6 +33,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
@@ -100,7 +101,9 @@ public final class Gossipsub implements AutoCloseable {
     private final AtomicLong rpcsMalformed = new AtomicLong();
     private final AtomicLong rpcsDropped = new AtomicLong();
     private final long epochNanos = System.nanoTime();
-    private final Object lifecycle = new Object();
+    /** Guards the subscription lists and the closed flag's transition; never held by the router thread. */
+    private final ReentrantLock lifecycle = new ReentrantLock();
+
     private @Nullable AutoCloseable hostEvents;
     private volatile boolean closed;
 
@@ -160,14 +163,17 @@ public final class Gossipsub implements AutoCloseable {
         requireOpen();
         GossipsubSubscription subscription =
                 new GossipsubSubscription(topic, limits.subscriptionQueueSize(), this::unsubscribed);
-        boolean first;
-        synchronized (lifecycle) {
+        // Under the lock, so the router hears of the first subscription and the last unsubscription
+        // of a topic in the order they happened.
+        lifecycle.lock();
+        try {
             List<GossipsubSubscription> list = subscriptions.computeIfAbsent(topic, t -> new CopyOnWriteArrayList<>());
-            first = list.isEmpty();
             list.add(subscription);
-        }
-        if (first) {
-            submit((r, now) -> r.subscribe(topic, now));
+            if (list.size() == 1) {
+                submit((r, now) -> r.subscribe(topic, now));
+            }
+        } finally {
+            lifecycle.unlock();
         }
         return subscription;
     }
@@ -184,19 +190,18 @@ public final class Gossipsub implements AutoCloseable {
 
     private void unsubscribed(GossipsubSubscription subscription) {
         String topic = subscription.topic();
-        boolean last;
-        synchronized (lifecycle) {
+        lifecycle.lock();
+        try {
             List<GossipsubSubscription> list = subscriptions.get(topic);
-            if (list == null || !list.remove(subscription)) {
+            if (list == null || !list.remove(subscription) || !list.isEmpty()) {
                 return;
             }
-            last = list.isEmpty();
-            if (last) {
-                subscriptions.remove(topic);
+            subscriptions.remove(topic);
+            if (!closed) {
+                submit((r, now) -> r.unsubscribe(topic, now));
             }
-        }
-        if (last && !closed) {
-            submit((r, now) -> r.unsubscribe(topic, now));
+        } finally {
+            lifecycle.unlock();
         }
     }
 
@@ -625,11 +630,14 @@ public final class Gossipsub implements AutoCloseable {
      */
     @Override
     public void close() {
-        synchronized (lifecycle) {
+        lifecycle.lock();
+        try {
             if (closed) {
                 return;
             }
             closed = true;
+        } finally {
+            lifecycle.unlock();
         }
         for (String protocol : PROTOCOLS) {
             host.removeStreamHandler(protocol);

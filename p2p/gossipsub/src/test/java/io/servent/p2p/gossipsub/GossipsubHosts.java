@@ -6,12 +6,14 @@ import io.servent.p2p.host.BasicHost;
 import io.servent.p2p.host.BasicHostBuilder;
 import io.servent.p2p.host.HostConfig;
 import io.servent.p2p.plaintext.PlaintextSecurity;
+import io.servent.p2p.testing.Chaos;
 import io.servent.p2p.testing.MemoryNetwork;
 import io.servent.p2p.testing.MemoryTransport;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Real hosts on one in-memory network, each with gossipsub, for L2 tests: Noise and Yamux by default,
@@ -20,17 +22,24 @@ import java.util.Random;
 final class GossipsubHosts implements AutoCloseable {
     private final MemoryNetwork network = new MemoryNetwork();
     private final boolean plaintext;
+    private final @Nullable Chaos chaos;
     final List<BasicHost> hosts = new ArrayList<>();
     final List<Gossipsub> routers = new ArrayList<>();
 
     GossipsubHosts(boolean plaintext) {
+        this(plaintext, null);
+    }
+
+    /** With {@code chaos}, every host's connections suffer its latency, stalls and partitions. */
+    GossipsubHosts(boolean plaintext, @Nullable Chaos chaos) {
         this.plaintext = plaintext;
+        this.chaos = chaos;
     }
 
     BasicHost host() throws IOException {
         BasicHostBuilder builder = BasicHost.builder(Ed25519PrivateKey.generate())
                 .config(HostConfig.defaults().withListenAddresses(List.of(Multiaddr.parse("/memory/0"))))
-                .transport(new MemoryTransport(network));
+                .transport(chaos == null ? new MemoryTransport(network) : chaos.wrap(new MemoryTransport(network)));
         if (plaintext) {
             builder.security(new PlaintextSecurity());
         }

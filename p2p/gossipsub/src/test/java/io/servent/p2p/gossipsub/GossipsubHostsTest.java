@@ -14,6 +14,8 @@ import io.servent.p2p.gossipsub.proto.GossipsubProto.Message;
 import io.servent.p2p.gossipsub.proto.GossipsubProto.RPC;
 import io.servent.p2p.host.BasicHost;
 import io.servent.p2p.testing.Await;
+import io.servent.p2p.testing.Chaos;
+import io.servent.p2p.testing.ChaosConfig;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -123,6 +125,50 @@ class GossipsubHostsTest {
             }
             assertThat(all)
                     .allSatisfy(g -> assertThat(g.stats().messagesUnauthentic()).isZero());
+        }
+        assertThat(all).allSatisfy(g -> assertThat(g.liveThreadCount()).isZero());
+    }
+
+    @Test
+    void slowJitteryLinksWithStallsStillDeliverEveryMessageOnce() throws Exception {
+        long seed = seed("slowLinks");
+        Chaos chaos = new Chaos(
+                seed,
+                ChaosConfig.defaults()
+                        .withLatency(Duration.ofMillis(30))
+                        .withJitter(Duration.ofMillis(20))
+                        .withStalls(0.02, Duration.ofMillis(300)));
+        List<Gossipsub> all;
+        try (GossipsubHosts net = new GossipsubHosts(true, chaos)) {
+            all = net.gossipsubs(15, GossipsubConfig.defaults().withFloodPublish(false));
+            net.connectRandomly(4, new Random(seed));
+            Map<Gossipsub, Received> received = new HashMap<>();
+            for (Gossipsub g : all) {
+                Received r = new Received();
+                received.put(g, r);
+                g.subscribe(TOPIC, r::add);
+            }
+            awaitMeshes(all);
+            Map<Gossipsub, Set<MessageId>> published = new HashMap<>();
+            Set<MessageId> ids = new java.util.HashSet<>();
+            for (int i = 0; i < 45; i++) {
+                Gossipsub publisher = all.get(i % all.size());
+                MessageId id = publisher
+                        .publish(TOPIC, ("slow " + i).getBytes(StandardCharsets.UTF_8))
+                        .id();
+                ids.add(id);
+                published
+                        .computeIfAbsent(publisher, p -> new java.util.HashSet<>())
+                        .add(id);
+            }
+            for (Gossipsub g : all) {
+                Set<MessageId> expected = new java.util.HashSet<>(ids);
+                expected.removeAll(published.getOrDefault(g, Set.of()));
+                Received r = java.util.Objects.requireNonNull(received.get(g));
+                Await.until(WAIT, () -> r.hasAll(expected), g + " has every message");
+                assertThat(r.counts.keySet()).isEqualTo(expected);
+                assertThat(r.counts.values()).allMatch(c -> c == 1);
+            }
         }
         assertThat(all).allSatisfy(g -> assertThat(g.liveThreadCount()).isZero());
     }
