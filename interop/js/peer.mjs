@@ -41,6 +41,7 @@
 // with an event: {"event":"echo-served",peer,bytes,sha256} (sha256: of the bytes it received) or
 // {"event":"perf-served",peer,uploaded,downloaded,cpuMs}.
 // Logs go to stderr (DEBUG=libp2p:* adds js-libp2p's own).
+// With --services gossipsub, the gossipsub-* commands of gossipsub.mjs drive @libp2p/gossipsub.
 
 import { createHash, randomBytes } from 'node:crypto'
 import { readFileSync } from 'node:fs'
@@ -376,6 +377,7 @@ class Peer {
 
   async run (cmd, signal) {
     if (typeof cmd.cmd === 'string' && cmd.cmd.startsWith('kad-')) return runKad(this.node, cmd, signal)
+    if (String(cmd.cmd).startsWith('gossipsub-')) return (await import('./gossipsub.mjs')).gossipsubCommand(this.node, cmd)
     switch (cmd.cmd) {
       case 'dial': return this.dial(cmd, signal)
       case 'hangup':

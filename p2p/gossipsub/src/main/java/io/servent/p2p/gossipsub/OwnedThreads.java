@@ -1,0 +1,81 @@
+package io.servent.p2p.gossipsub;
+
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The named virtual threads a {@link Gossipsub} starts, remembered until they end so that closing it
+ * stops every one. Thread-safe.
+ */
+final class OwnedThreads {
+    private static final Logger log = LoggerFactory.getLogger(OwnedThreads.class);
+
+    private final String owner;
+    private final Set<Thread> live = ConcurrentHashMap.newKeySet();
+    private final AtomicLong counter = new AtomicLong();
+    private volatile boolean closed;
+
+    OwnedThreads(String owner) {
+        this.owner = owner;
+    }
+
+    /** Starts {@code task} on a virtual thread named {@code name-N}; refuses once closed. */
+    Thread start(String name, Runnable task) {
+        if (closed) {
+            throw new IllegalStateException(owner + " is closed");
+        }
+        Thread thread = Thread.ofVirtual()
+                .name(name + "-" + counter.incrementAndGet())
+                .unstarted(() -> {
+                    try {
+                        task.run();
+                    } catch (RuntimeException | Error e) {
+                        log.error(
+                                "{} thread {} failed",
+                                owner,
+                                Thread.currentThread().getName(),
+                                e);
+                    } finally {
+                        live.remove(Thread.currentThread());
+                    }
+                });
+        live.add(thread);
+        thread.start();
+        return thread;
+    }
+
+    int size() {
+        return live.size();
+    }
+
+    /** Interrupts every thread and waits up to {@code timeout} for them to end. */
+    boolean closeAndJoin(Duration timeout) {
+        closed = true;
+        long deadline = System.nanoTime() + timeout.toNanos();
+        for (Thread t : live) {
+            if (!t.equals(Thread.currentThread())) {
+                t.interrupt();
+            }
+        }
+        for (Thread t : live) {
+            if (t.equals(Thread.currentThread())) {
+                continue;
+            }
+            try {
+                long remaining = deadline - System.nanoTime();
+                if (remaining <= 0 || !t.join(Duration.ofNanos(remaining))) {
+                    log.warn("{}: thread {} did not stop within {} ms", owner, t.getName(), timeout.toMillis());
+                    return false;
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return true;
+    }
+}
