@@ -72,6 +72,7 @@ public final class BasicHost implements Host {
 
     private final Upgrader upgrader;
     private final MemoryPeerstore peerstore = new MemoryPeerstore();
+    private final HostMetrics metrics = new HostMetrics();
     private final OwnedThreads threads = new OwnedThreads();
     private final EventBus events = new EventBus(threads);
     private final ScheduledExecutorService timer;
@@ -124,6 +125,11 @@ public final class BasicHost implements Host {
 
     HostConfig config() {
         return config;
+    }
+
+    /** Traffic per protocol, failed handshakes and refusals, for dashboards and metrics exporters. */
+    public HostMetrics metrics() {
+        return metrics;
     }
 
     @Override
@@ -226,6 +232,7 @@ public final class BasicHost implements Host {
 
     private void admitInbound(RawConnection raw) {
         if (!pendingHandshakes.tryAcquire()) {
+            metrics.refused(HostMetrics.Refusal.PENDING_HANDSHAKES);
             log.info(
                     "refusing inbound connection from {}: {} handshakes already pending (maxPendingHandshakes = {})",
                     raw.remoteAddress(),
@@ -237,6 +244,7 @@ public final class BasicHost implements Host {
         @Nullable InetAddress ip = ipOf(raw.remoteAddress());
         if (!reserveInboundIp(ip)) {
             pendingHandshakes.release();
+            metrics.refused(HostMetrics.Refusal.CONNECTIONS_PER_IP);
             log.info(
                     "refusing inbound connection from {}: {} connections from that address already "
                             + "(maxInboundConnectionsPerIp = {})",
@@ -258,7 +266,15 @@ public final class BasicHost implements Host {
     private void upgradeInbound(RawConnection raw, @Nullable InetAddress ip) {
         boolean registered = false;
         try {
-            Upgrader.Upgraded upgraded = upgrader.inbound(raw);
+            Upgrader.Upgraded upgraded;
+            try {
+                upgraded = upgrader.inbound(raw);
+            } catch (IOException e) {
+                if (!closed.get()) {
+                    metrics.handshakeFailed(Direction.INBOUND, e);
+                }
+                throw e;
+            }
             register(upgraded, Direction.INBOUND, ip);
             registered = true;
         } catch (IOException e) {
@@ -330,6 +346,9 @@ public final class BasicHost implements Host {
             @Nullable String refusal = closed.get() ? "the host is closing" : refusal(peer);
             if (refusal != null) {
                 closeQuietly(upgraded.muxed());
+                if (!closed.get()) {
+                    metrics.refused(HostMetrics.Refusal.CONNECTIONS);
+                }
                 throw new ResourceLimitException(refusal);
             }
             List<HostConnection> forPeer = connectionsByPeer.computeIfAbsent(peer, p -> new ArrayList<>());
@@ -506,6 +525,7 @@ public final class BasicHost implements Host {
             connection.admitStream();
         } catch (ResourceLimitException e) {
             stream.reset();
+            metrics.refused(HostMetrics.Refusal.STREAMS);
             if (connection.refusedAndFlooding()) {
                 log.info(
                         "closing connection {}: the peer keeps opening streams beyond the limit ({})",
@@ -519,6 +539,7 @@ public final class BasicHost implements Host {
             return;
         }
         if (!handlerPermits.tryAcquire()) {
+            metrics.refused(HostMetrics.Refusal.STREAM_HANDLERS);
             connection.abandon();
             stream.reset();
             log.warn(
@@ -639,10 +660,20 @@ public final class BasicHost implements Host {
                 .filter(t -> t.canDial(bare))
                 .findFirst()
                 .orElseThrow(() -> new IOException("no transport can dial " + address));
-        RawConnection raw = transport.dial(bare, config.dialTimeout());
+        RawConnection raw;
+        try {
+            raw = transport.dial(bare, config.dialTimeout());
+        } catch (IOException e) {
+            metrics.dialFailed(e);
+            throw e;
+        }
         try {
             return upgrader.outbound(raw, peer);
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException e) {
+            closeQuietly(raw);
+            metrics.handshakeFailed(Direction.OUTBOUND, e);
+            throw e;
+        } catch (RuntimeException e) {
             closeQuietly(raw);
             throw e;
         }

@@ -48,6 +48,10 @@ final class HostConnection implements Connection {
         return muxed;
     }
 
+    HostMetrics metrics() {
+        return host.metrics();
+    }
+
     @Override
     public String id() {
         return id;

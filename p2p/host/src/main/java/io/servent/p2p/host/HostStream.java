@@ -9,18 +9,27 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.time.Duration;
 
-/** A negotiated stream: a muxer stream plus its protocol and connection. Thread-safety as the muxer stream. */
+/**
+ * A negotiated stream: a muxer stream plus its protocol and connection, its payload counted in the
+ * host's {@link HostMetrics}. Thread-safety as the muxer stream.
+ */
 final class HostStream implements Stream {
     private final MuxedStream muxed;
     private final String protocol;
     private final HostConnection connection;
     private final Direction direction;
+    private final InputStream in;
+    private final OutputStream out;
 
     HostStream(MuxedStream muxed, String protocol, HostConnection connection, Direction direction) {
         this.muxed = muxed;
         this.protocol = protocol;
         this.connection = connection;
         this.direction = direction;
+        HostMetrics.CountedStreams counted =
+                connection.metrics().streamOpened(protocol, direction, muxed.in(), muxed.out());
+        this.in = counted.in();
+        this.out = counted.out();
     }
 
     @Override
@@ -30,12 +39,12 @@ final class HostStream implements Stream {
 
     @Override
     public InputStream in() {
-        return muxed.in();
+        return in;
     }
 
     @Override
     public OutputStream out() {
-        return muxed.out();
+        return out;
     }
 
     @Override
