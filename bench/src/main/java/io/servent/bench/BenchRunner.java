@@ -3,7 +3,6 @@ package io.servent.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -115,7 +114,7 @@ public final class BenchRunner {
         step("heap per idle connection", this::idleHeap);
         results.loadAtEnd = ProcessCpu.loadAverage();
         String markdown = ResultsReport.render(results);
-        Files.writeString(options.out(), markdown, StandardCharsets.UTF_8);
+        ResultsFile.writeSection(options.out(), "host", markdown);
         System.out.println(markdown);
         System.out.println("wrote " + options.out());
     }

@@ -13,7 +13,7 @@ final class ResultsReport {
 
     static String render(BenchResults r) {
         StringBuilder md = new StringBuilder();
-        md.append("# Benchmark results (issue #2)\n\n");
+        md.append("## Host: throughput, setup and memory (issue #2, `bench/run.sh`)\n\n");
         md.append("Written by `bench/run.sh` from one run on ")
                 .append(r.date)
                 .append("; every ratio compares numbers measured in that same run.\n\n");
@@ -39,7 +39,7 @@ final class ResultsReport {
     }
 
     private static void targets(StringBuilder md, BenchResults r) {
-        md.append("## Targets\n\n");
+        md.append("### Targets\n\n");
         if (r.overloaded()) {
             md.append("> The load average exceeded the machine's ")
                     .append(r.cores)
@@ -121,7 +121,7 @@ final class ResultsReport {
     }
 
     private static void limits(StringBuilder md, BenchResults r) {
-        md.append("## 1. The machine's limits on loopback\n\n");
+        md.append("### 1. The machine's limits on loopback\n\n");
         md.append("| reference | MB/s | notes |\n|---|---|---|\n");
         Double iperf = r.iperfMegabytesPerSecond;
         md.append("| raw TCP | ")
@@ -137,7 +137,7 @@ final class ResultsReport {
     }
 
     private static void aead(StringBuilder md, BenchResults r) {
-        md.append("## 2. ChaCha20-Poly1305, one core, 64 KiB Noise frames\n\n");
+        md.append("### 2. ChaCha20-Poly1305, one core, 64 KiB Noise frames\n\n");
         md.append("| provider | operation | MB/s | frames/s ± 99.9% |\n|---|---|---|---|\n");
         for (BenchResults.Aead a : r.aead) {
             md.append("| ")
@@ -159,7 +159,7 @@ final class ResultsReport {
     }
 
     private static void throughput(StringBuilder md, BenchResults r) {
-        md.append("## 3–4. perf throughput, one stream, TCP + Noise + Yamux, separate processes\n\n");
+        md.append("### 3–4. perf throughput, one stream, TCP + Noise + Yamux, separate processes\n\n");
         md.append("Each run moves the bytes one way on a fresh `/perf/1.0.0` stream of a warm connection, timed ")
                 .append("by the client from the first byte sent to the last byte received (an upload counts once ")
                 .append("the server has read it all). CPU is user + system time of both processes.\n\n");
@@ -223,7 +223,7 @@ final class ResultsReport {
     }
 
     private static void setup(StringBuilder md, BenchResults r) {
-        md.append("## 5. Connection setup: dial → Noise → Yamux → first stream echo round trip\n\n");
+        md.append("### 5. Connection setup: dial → Noise → Yamux → first stream echo round trip\n\n");
         md.append("Each sample opens a new TCP connection, runs multistream-select, the Noise XX handshake and ")
                 .append("Yamux, opens a stream, negotiates `/echo/1.0.0` and waits for 32 bytes to come back; ")
                 .append("the connection is then closed. Both stacks run identify, as default hosts do. The ")
@@ -257,7 +257,7 @@ final class ResultsReport {
     }
 
     private static void heap(StringBuilder md, BenchResults r) {
-        md.append("## 6. Heap per idle connection (servent server)\n\n");
+        md.append("### 6. Heap per idle connection (servent server)\n\n");
         md.append("| heap before | heap after | connections | per connection |\n|---|---|---|---|\n");
         md.append("| ")
                 .append(mib(r.heapBefore))
