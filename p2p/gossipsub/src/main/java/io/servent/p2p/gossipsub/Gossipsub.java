@@ -8,6 +8,7 @@ import io.servent.p2p.api.HostEvent;
 import io.servent.p2p.api.LengthPrefixed;
 import io.servent.p2p.api.Multiaddr;
 import io.servent.p2p.api.MultiaddrProtocol;
+import io.servent.p2p.api.OwnedThreads;
 import io.servent.p2p.api.PeerId;
 import io.servent.p2p.api.Peerstore;
 import io.servent.p2p.api.ProtocolNotSupportedException;

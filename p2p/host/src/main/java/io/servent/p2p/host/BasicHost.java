@@ -8,6 +8,7 @@ import io.servent.p2p.api.Multiaddr;
 import io.servent.p2p.api.MultiaddrProtocol;
 import io.servent.p2p.api.MuxedConnection;
 import io.servent.p2p.api.MuxedStream;
+import io.servent.p2p.api.OwnedThreads;
 import io.servent.p2p.api.PeerId;
 import io.servent.p2p.api.Peerstore;
 import io.servent.p2p.api.PrivateKey;
@@ -73,7 +74,7 @@ public final class BasicHost implements Host {
     private final Upgrader upgrader;
     private final MemoryPeerstore peerstore = new MemoryPeerstore();
     private final HostMetrics metrics = new HostMetrics();
-    private final OwnedThreads threads = new OwnedThreads();
+    private final OwnedThreads threads = new OwnedThreads("the host");
     private final EventBus events = new EventBus(threads);
     private final ScheduledExecutorService timer;
     private final ConnectionTrimmer trimmer;

@@ -1,6 +1,7 @@
 package io.servent.p2p.host;
 
 import io.servent.p2p.api.HostEvent;
+import io.servent.p2p.api.OwnedThreads;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;

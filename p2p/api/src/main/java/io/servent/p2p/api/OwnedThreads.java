@@ -1,4 +1,4 @@
-package io.servent.p2p.gossipsub;
+package io.servent.p2p.api;
 
 import java.time.Duration;
 import java.util.Set;
@@ -8,10 +8,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The named virtual threads a {@link Gossipsub} starts, remembered until they end so that closing it
- * stops every one. Thread-safe.
+ * The named virtual threads a service (a host, a protocol) starts, remembered until they end so that
+ * closing the service stops every one. Thread-safe.
  */
-final class OwnedThreads {
+public final class OwnedThreads {
     private static final Logger log = LoggerFactory.getLogger(OwnedThreads.class);
 
     private final String owner;
@@ -19,12 +19,13 @@ final class OwnedThreads {
     private final AtomicLong counter = new AtomicLong();
     private volatile boolean closed;
 
-    OwnedThreads(String owner) {
+    /** {@code owner} names the service in log lines and errors, e.g. "the host". */
+    public OwnedThreads(String owner) {
         this.owner = owner;
     }
 
     /** Starts {@code task} on a virtual thread named {@code name-N}; refuses once closed. */
-    Thread start(String name, Runnable task) {
+    public Thread start(String name, Runnable task) {
         if (closed) {
             throw new IllegalStateException(owner + " is closed");
         }
@@ -48,12 +49,12 @@ final class OwnedThreads {
         return thread;
     }
 
-    int size() {
+    public int size() {
         return live.size();
     }
 
     /** Interrupts every thread and waits up to {@code timeout} for them to end. */
-    boolean closeAndJoin(Duration timeout) {
+    public boolean closeAndJoin(Duration timeout) {
         closed = true;
         long deadline = System.nanoTime() + timeout.toNanos();
         for (Thread t : live) {
