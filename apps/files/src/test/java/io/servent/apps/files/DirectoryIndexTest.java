@@ -27,11 +27,17 @@ class DirectoryIndexTest {
     final DirectoryIndex index = new DirectoryIndex(config);
 
     static DirectoryEntry entry(String path) {
-        return new DirectoryEntry(UnixFs.rawLeaf(path.getBytes(StandardCharsets.UTF_8)).cid(), path, path.length());
+        return new DirectoryEntry(
+                UnixFs.rawLeaf(path.getBytes(StandardCharsets.UTF_8)).cid(), path, path.length());
     }
 
     static DirectoryProto.DirectoryPublish signed(
-            Ed25519PrivateKey key, long seq, boolean full, List<DirectoryEntry> add, List<DirectoryEntry> remove, long time) {
+            Ed25519PrivateKey key,
+            long seq,
+            boolean full,
+            List<DirectoryEntry> add,
+            List<DirectoryEntry> remove,
+            long time) {
         DirectoryProto.DirectoryUpdate.Builder u = DirectoryProto.DirectoryUpdate.newBuilder()
                 .setPublisherKey(ByteString.copyFrom(key.publicKey().marshal()))
                 .setSeq(seq)
@@ -58,11 +64,27 @@ class DirectoryIndexTest {
 
     @Test
     void incrementalSignedUpdatesInOrder() throws Exception {
-        assertThat(apply(signed(alice, 10, true, List.of(entry("m/Blue Monday.mp3"), entry("m/Héroes.ogg")), List.of(), NOW), NOW))
+        assertThat(apply(
+                        signed(
+                                alice,
+                                10,
+                                true,
+                                List.of(entry("m/Blue Monday.mp3"), entry("m/Héroes.ogg")),
+                                List.of(),
+                                NOW),
+                        NOW))
                 .isEqualTo(2);
         assertThat(find("blue")).containsExactly("m/Blue Monday.mp3");
         assertThat(find("heroes")).containsExactly("m/Héroes.ogg"); // accents fold
-        assertThat(apply(signed(alice, 11, false, List.of(entry("m/True Faith.mp3")), List.of(entry("m/Blue Monday.mp3")), NOW), NOW))
+        assertThat(apply(
+                        signed(
+                                alice,
+                                11,
+                                false,
+                                List.of(entry("m/True Faith.mp3")),
+                                List.of(entry("m/Blue Monday.mp3")),
+                                NOW),
+                        NOW))
                 .isEqualTo(2);
         assertThat(find("blue")).isEmpty();
         assertThat(find("faith")).containsExactly("m/True Faith.mp3");
@@ -86,11 +108,13 @@ class DirectoryIndexTest {
         DirectoryProto.DirectoryPublish good = signed(alice, 1, true, List.of(entry("a.mp3")), List.of(), NOW);
         byte[] body = good.getBody().toByteArray();
         body[body.length - 1] ^= 1; // tampered after signing
-        assertThatThrownBy(() -> DirectoryWire.verify(good.toBuilder().setBody(ByteString.copyFrom(body)).build()))
+        assertThatThrownBy(() -> DirectoryWire.verify(
+                        good.toBuilder().setBody(ByteString.copyFrom(body)).build()))
                 .isInstanceOf(ProtocolViolationException.class);
         // signed by mallory, claiming alice's key
         DirectoryProto.DirectoryPublish forged = good.toBuilder()
-                .setSignature(ByteString.copyFrom(mallory.sign(DirectoryWire.signingBytes(good.getBody().toByteArray()))))
+                .setSignature(ByteString.copyFrom(
+                        mallory.sign(DirectoryWire.signingBytes(good.getBody().toByteArray()))))
                 .build();
         assertThatThrownBy(() -> DirectoryWire.verify(forged))
                 .isInstanceOf(ProtocolViolationException.class)
@@ -104,14 +128,16 @@ class DirectoryIndexTest {
     @Test
     void boundedPerPublisherAndExpiredWhenSilent() throws Exception {
         assertThatThrownBy(() -> apply(
-                        signed(alice, 1, true, List.of(entry("a"), entry("b"), entry("c"), entry("d")), List.of(), NOW), NOW))
+                        signed(alice, 1, true, List.of(entry("a"), entry("b"), entry("c"), entry("d")), List.of(), NOW),
+                        NOW))
                 .isInstanceOf(DirectoryIndex.Rejected.class)
                 .hasMessageContaining("max 3");
         assertThat(apply(signed(alice, 2, true, List.of(entry("song a"), entry("song b")), List.of(), NOW), NOW))
                 .isEqualTo(2);
         // a heartbeat within the TTL keeps them
         long later = NOW + Duration.ofMinutes(8).toMillis();
-        assertThat(apply(signed(alice, 3, false, List.of(), List.of(), later), later)).isEqualTo(2);
+        assertThat(apply(signed(alice, 3, false, List.of(), List.of(), later), later))
+                .isEqualTo(2);
         index.expire(later + Duration.ofMinutes(9).toMillis());
         assertThat(index.entries()).isEqualTo(2);
         index.expire(later + Duration.ofMinutes(11).toMillis());

@@ -65,9 +65,13 @@ class SearchServiceTest {
             net.own(dht);
             dhts.add(dht);
         }
-        for (int i = 1; i < N; i++) {
-            dhts.get(i).bootstrap(List.of(peers.get(1).address()));
+        for (int i = 0; i < N; i++) {
+            if (i != 1) {
+                dhts.get(i).bootstrap(List.of(peers.get(1).address()));
+            }
         }
+        // Without identify the bootstrap peer does not know the others serve the DHT: it joins through peer 2.
+        dhts.get(1).bootstrap(List.of(peers.get(2).address()));
         for (KadDht d : dhts) {
             d.bootstrap(List.of());
         }
@@ -83,21 +87,24 @@ class SearchServiceTest {
         peers.get(3).share("private", ShareAccess.peers(peers.get(4).host.peerId()), "hidden3 diary.txt");
         for (int i = 1; i < N; i++) {
             SearchTestNetwork.Peer p = peers.get(i);
-            FloodConfig fc = i <= 2
-                    ? FloodServiceTest.SUPER
-                    : FloodServiceTest.LEAF.withTargetResults(150);
+            FloodConfig fc = i <= 2 ? FloodServiceTest.SUPER : FloodServiceTest.LEAF.withTargetResults(150);
             p.flood = new FloodService(p.host, p.index, p.responder, fc, FloodServiceTest.NEW);
             net.own(p.flood);
         }
         peers.get(1).flood().connect(List.of(peers.get(2).host.peerId()));
         for (int i = 3; i < N; i++) {
             peers.get(i).flood().refreshTable();
-            assertThat(peers.get(i).flood().connect(List.of(peers.get(1).host.peerId(), peers.get(2).host.peerId())))
+            assertThat(peers.get(i)
+                            .flood()
+                            .connect(List.of(
+                                    peers.get(1).host.peerId(),
+                                    peers.get(2).host.peerId())))
                     .isEqualTo(2);
         }
         for (int i = 1; i < N; i++) {
             SearchTestNetwork.Peer p = peers.get(i);
-            DirectoryClient dc = new DirectoryClient(p.host, p.index, List.of(serverPeer.host.peerId()), DirectoryConfig.defaults());
+            DirectoryClient dc =
+                    new DirectoryClient(p.host, p.index, List.of(serverPeer.host.peerId()), DirectoryConfig.defaults());
             net.own(dc);
             assertThat(dc.publish()).isEqualTo(1);
             KeywordService ks = new KeywordService(dhts.get(i), p.index, p.responder);
@@ -127,7 +134,8 @@ class SearchServiceTest {
         return net.peers.get(i).host.peerId();
     }
 
-    static Search run(SearchService s, String words, Set<SearchMode> modes, List<FileHit> hits) throws InterruptedException {
+    static Search run(SearchService s, String words, Set<SearchMode> modes, List<FileHit> hits)
+            throws InterruptedException {
         Search search = s.search(FileQuery.of(words), modes, new SearchListener() {
             @Override
             public void onHit(FileHit hit, SearchResult merged) {
@@ -149,7 +157,9 @@ class SearchServiceTest {
                     }
                     List<FileHit> hits = new CopyOnWriteArrayList<>();
                     Search s = run(at(from), "zebra" + j, EnumSet.of(mode), hits);
-                    assertThat(s.results()).as("%s from %d for zebra%d: %s", mode, from, j, s.notes()).hasSize(1);
+                    assertThat(s.results())
+                            .as("%s from %d for zebra%d: %s", mode, from, j, s.notes())
+                            .hasSize(1);
                     SearchResult r = s.results().get(0);
                     assertThat(r.providers()).containsExactly(id(j));
                     assertThat(r.modes()).containsExactly(mode);
@@ -178,7 +188,8 @@ class SearchServiceTest {
         assertThat(why.providers()).allMatch(p -> p.reachable() && !p.viaRelay());
         assertThat(why.local()).isFalse();
         assertThat(why.reasons().get(0)).contains("2 peer(s) have it; 2 can be reached");
-        ExplainReport unknown = at(5).explain(UnixFs.rawLeaf(new byte[] {9, 9, 9}).cid());
+        ExplainReport unknown =
+                at(5).explain(UnixFs.rawLeaf(new byte[] {9, 9, 9}).cid());
         assertThat(unknown.providers()).isEmpty();
         assertThat(unknown.reasons().get(0)).startsWith("No peer is known to have this file");
     }
@@ -192,7 +203,8 @@ class SearchServiceTest {
         rep.recordBadBlock(id(8));
         rep.recordSpam(id(8));
         rep.recordGoodBlocks(id(9), 50);
-        List<SearchResult> ranked = run(at(5), "zebra", EnumSet.of(SearchMode.SERVER), new ArrayList<>()).results();
+        List<SearchResult> ranked = run(at(5), "zebra", EnumSet.of(SearchMode.SERVER), new ArrayList<>())
+                .results();
         assertThat(ranked.get(ranked.size() - 1).providers()).containsExactly(id(8));
         assertThat(ranked.get(0).providers()).containsExactly(id(9));
         assertThat(rep.get(id(8)).score()).isNegative();

@@ -41,7 +41,10 @@ class SearchWireFuzzTest {
             if (r.hasPublish()) {
                 DirectoryWire.verify(r.getPublish());
             } else {
-                SearchWire.query(r.getQuery().getWordsList(), r.getQuery().getType(), r.getQuery().getMinSize(),
+                SearchWire.query(
+                        r.getQuery().getWordsList(),
+                        r.getQuery().getType(),
+                        r.getQuery().getMinSize(),
                         r.getQuery().getMaxSize());
             }
         } catch (ProtocolViolationException expected) {
@@ -72,12 +75,18 @@ class SearchWireFuzzTest {
     Arbitrary<byte[]> directoryLike() {
         byte[] publish = DirectoryProto.DirectoryRequest.newBuilder()
                 .setPublish(DirectoryIndexTest.signed(
-                        io.servent.p2p.api.Ed25519PrivateKey.generate(), 1, true,
-                        List.of(DirectoryIndexTest.entry("x/y.mp3")), List.of(), 1))
+                        io.servent.p2p.api.Ed25519PrivateKey.generate(),
+                        1,
+                        true,
+                        List.of(DirectoryIndexTest.entry("x/y.mp3")),
+                        List.of(),
+                        1))
                 .build()
                 .toByteArray();
         byte[] query = DirectoryProto.DirectoryRequest.newBuilder()
-                .setQuery(DirectoryProto.DirectoryQuery.newBuilder().addWords("abc").setType("AUDIO"))
+                .setQuery(DirectoryProto.DirectoryQuery.newBuilder()
+                        .addWords("abc")
+                        .setType("AUDIO"))
                 .build()
                 .toByteArray();
         return mutations(publish, query);
