@@ -77,7 +77,7 @@ class SearchServiceTest {
         }
         for (int i = 1; i < N; i++) {
             SearchTestNetwork.Peer p = peers.get(i);
-            p.share("music", ShareAccess.everyone(), "zebra" + i + " melody.mp3");
+            p.share("music", ShareAccess.everyone(), "zebra" + (10 + i) + " melody.mp3");
             Path same = Files.createDirectories(p.dir.resolve("music/same"));
             if (i == 6 || i == 7) {
                 Files.write(same.resolve("twin tune.mp3"), "identical bytes".getBytes(StandardCharsets.UTF_8));
@@ -156,14 +156,14 @@ class SearchServiceTest {
                         continue;
                     }
                     List<FileHit> hits = new CopyOnWriteArrayList<>();
-                    Search s = run(at(from), "zebra" + j, EnumSet.of(mode), hits);
+                    Search s = run(at(from), "zebra" + (10 + j), EnumSet.of(mode), hits);
                     assertThat(s.results())
                             .as("%s from %d for zebra%d: %s", mode, from, j, s.notes())
                             .hasSize(1);
                     SearchResult r = s.results().get(0);
                     assertThat(r.providers()).containsExactly(id(j));
                     assertThat(r.modes()).containsExactly(mode);
-                    assertThat(r.name()).isEqualTo("music/zebra" + j + " melody.mp3");
+                    assertThat(r.name()).isEqualTo("music/zebra" + (10 + j) + " melody.mp3");
                     assertThat(r.type()).isEqualTo(FileType.AUDIO);
                     assertThat(hits).allMatch(h -> h.mode() == mode);
                 }
@@ -227,7 +227,7 @@ class SearchServiceTest {
         server.close();
         serverPeer.host.close();
         List<FileHit> hits = new CopyOnWriteArrayList<>();
-        Search s = run(at(4), "zebra9", EnumSet.of(SearchMode.SERVER), hits);
+        Search s = run(at(4), "zebra19", EnumSet.of(SearchMode.SERVER), hits);
         assertThat(s.notes()).anyMatch(n -> n.startsWith("server:")).anyMatch(n -> n.contains("falling back"));
         assertThat(s.results()).hasSize(1);
         assertThat(s.results().get(0).providers()).containsExactly(id(9));
