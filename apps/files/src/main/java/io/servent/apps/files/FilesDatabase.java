@@ -44,7 +44,7 @@ public final class FilesDatabase implements AutoCloseable {
 
     /** Opens (creating if needed) the database file and brings its schema up to date. */
     public static FilesDatabase open(Path file) throws IOException {
-        return open(file, FilesSchema.MIGRATIONS);
+        return open(file, FilesSchema.ALL);
     }
 
     static FilesDatabase open(Path file, List<FilesMigration> migrations) throws IOException {

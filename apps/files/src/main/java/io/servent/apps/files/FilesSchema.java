@@ -71,4 +71,13 @@ final class FilesSchema {
                     CREATE TRIGGER shared_files_fts_delete AFTER DELETE ON shared_files BEGIN
                       DELETE FROM shared_names WHERE rowid = old.id;
                     END""")));
+
+    /**
+     * Every migration the database applies: {@link #MIGRATIONS} and the areas whose steps live with
+     * their owner class (kept apart so work on different areas merges without conflicts). Search
+     * (version 1 of {@code reputation}): see {@link ReputationStore}.
+     */
+    static final List<FilesMigration> ALL = java.util.stream.Stream.concat(
+                    MIGRATIONS.stream(), java.util.stream.Stream.of(ReputationStore.MIGRATION))
+            .toList();
 }
