@@ -37,6 +37,31 @@ class DaemonTest {
     }
 
     @Test
+    void closeEndsEveryServiceThread() throws Exception {
+        Daemon a = Daemon.start(temp.resolve("a"), ControlApiTest::loopback);
+        Daemon b = Daemon.start(
+                temp.resolve("b"),
+                c -> ControlApiTest.loopback(
+                        c, s -> s.withBootstrap(a.addresses()).withRelayService(true)));
+        io.servent.p2p.testing.Await.until(
+                Duration.ofSeconds(30),
+                () -> a.network().dht().orElseThrow().routingTableSize() == 1
+                        && b.network().dht().orElseThrow().routingTableSize() == 1
+                        && a.network()
+                                .pubsub()
+                                .orElseThrow()
+                                .peers()
+                                .contains(b.host().peerId()),
+                "the two daemons share the DHT and gossipsub");
+        b.close();
+        a.close();
+        for (Daemon d : List.of(a, b)) {
+            assertThat(d.network().isTerminated()).as("%s's services ended", d).isTrue();
+            assertThat(d.host().liveThreadCount()).as("%s's host threads", d).isZero();
+        }
+    }
+
+    @Test
     void aPortInUseIsExplainedAndNothingIsLeftBehind() throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             Path dir = temp.resolve("d");
