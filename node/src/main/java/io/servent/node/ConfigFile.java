@@ -386,7 +386,8 @@ public final class ConfigFile {
         out.append("""
                 # servent configuration (TOML). Written on first run by servent %s.
                 # Every setting is listed, commented out, with its default value: uncomment a line to change
-                # it. Command-line flags (servent start --listen/--api-port/--log-level) override this file.
+                # it. Command-line flags (servent start --listen, --api-port, --log-level, --bootstrap, --[no-]mdns)
+                # override this file.
                 """.formatted(ServentVersion.version()));
         String section = "";
         for (Setting s : SETTINGS) {

@@ -19,17 +19,44 @@ import org.jspecify.annotations.Nullable;
  *
  * A first path segment that parses as a PeerId and has a name after it is taken as the long form.
  * Immutable and thread-safe.
- *
- * @param bytes the key on the wire
- * @param text the key in text, as answers print it ({@code /servent/<PeerId>/NAME} or {@code /pk/<PeerId>})
- * @param signer for {@code /servent/} keys, the peer whose record it is; for {@code /pk/}, the peer whose key
- * @param signed whether it is a {@code /servent/} signed record (else a {@code /pk/} public key)
  */
-public record DhtKey(byte[] bytes, String text, PeerId signer, boolean signed) {
+public final class DhtKey {
     static final String HELP = "keys are /servent/NAME (this node's signed record), /servent/PEERID/NAME (another"
             + " peer's) or /pk/PEERID (a peer's public key)";
 
     private static final int MAX_TEXT = 512;
+
+    private final byte[] bytes;
+    private final String text;
+    private final PeerId signer;
+    private final boolean signed;
+
+    private DhtKey(byte[] bytes, String text, PeerId signer, boolean signed) {
+        this.bytes = bytes;
+        this.text = text;
+        this.signer = signer;
+        this.signed = signed;
+    }
+
+    /** The key on the wire. */
+    public byte[] bytes() {
+        return bytes.clone();
+    }
+
+    /** The key in text, as answers print it ({@code /servent/<PeerId>/NAME} or {@code /pk/<PeerId>}). */
+    public String text() {
+        return text;
+    }
+
+    /** For {@code /servent/} keys, the peer whose record it is; for {@code /pk/}, the peer whose key. */
+    public PeerId signer() {
+        return signer;
+    }
+
+    /** Whether it is a {@code /servent/} signed record (else a {@code /pk/} public key). */
+    public boolean signed() {
+        return signed;
+    }
 
     /** Parses {@code text}; {@code self} owns the short {@code /servent/NAME} form. */
     static DhtKey parse(String text, PeerId self) throws NodeException {
