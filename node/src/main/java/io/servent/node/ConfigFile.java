@@ -181,6 +181,16 @@ public final class ConfigFile {
                     c -> Boolean.toString(c.services().mdns()),
                     (d, v) -> bool(v, b -> services(d, s -> s.withMdns(b)))),
             new Setting(
+                    "mdns",
+                    "interfaces",
+                    """
+                    Network interfaces mDNS uses, by name (e.g. ["eth0"]); [] means every interface that is up and
+                    multicast-capable, except loopback. On loopback only peers on this machine are found.""",
+                    c -> c.services().mdnsInterfaces().stream()
+                            .map(ConfigFile::quote)
+                            .collect(Collectors.joining(", ", "[", "]")),
+                    ConfigFile::applyMdnsInterfaces),
+            new Setting(
                     "dht",
                     "enabled",
                     "Run the Kademlia DHT (/ipfs/kad/1.0.0): find peers, providers of content and records.",
@@ -572,6 +582,20 @@ public final class ConfigFile {
             return "must be true or false, not " + v;
         }
         return set.apply(v.asBoolean());
+    }
+
+    private static @Nullable String applyMdnsInterfaces(Draft d, JsonNode v) {
+        if (!v.isArray() || v.size() > 16) {
+            return "must be a list of up to 16 interface names, e.g. [\"eth0\"]";
+        }
+        List<String> names = new ArrayList<>();
+        for (JsonNode item : v) {
+            if (!item.isTextual() || item.asText().isBlank() || item.asText().length() > 64) {
+                return "must be a list of interface names, e.g. [\"eth0\"], not " + v;
+            }
+            names.add(item.asText());
+        }
+        return services(d, s -> s.withMdnsInterfaces(names));
     }
 
     private static @Nullable String applyDhtMode(Draft d, JsonNode v) {

@@ -132,7 +132,8 @@ public final class NetworkServices implements AutoCloseable {
     }
 
     private void startMdns() {
-        MdnsDiscovery discovery = new MdnsDiscovery(host, MdnsConfig.defaults().withAutoConnect(true));
+        MdnsDiscovery discovery = new MdnsDiscovery(
+                host, MdnsConfig.defaults().withAutoConnect(true).withInterfaces(config.mdnsInterfaces()));
         try {
             discovery.start();
             mdns = own("mdns", discovery);

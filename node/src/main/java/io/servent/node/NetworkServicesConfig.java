@@ -18,6 +18,8 @@ import org.jspecify.annotations.Nullable;
  * @param bootstrap peers dialed at start and redialed when lost ({@code [network].bootstrap})
  * @param minConnections below this many connections, dial known peers ({@code [network].min_connections})
  * @param mdns discover and connect to peers on the local link ({@code [mdns].enabled})
+ * @param mdnsInterfaces interfaces mDNS uses, by name; empty: every multicast-capable LAN interface
+ *     ({@code [mdns].interfaces})
  * @param dht run the Kademlia DHT ({@code [dht].enabled})
  * @param dhtMode client, server, or auto: follow AutoNAT ({@code [dht].mode})
  * @param pubsub run gossipsub ({@code [pubsub].enabled})
@@ -39,6 +41,7 @@ public record NetworkServicesConfig(
         List<Multiaddr> bootstrap,
         int minConnections,
         boolean mdns,
+        List<String> mdnsInterfaces,
         boolean dht,
         DhtMode dhtMode,
         boolean pubsub,
@@ -71,6 +74,7 @@ public record NetworkServicesConfig(
     public NetworkServicesConfig {
         bootstrap = List.copyOf(bootstrap);
         relayStatic = List.copyOf(relayStatic);
+        mdnsInterfaces = List.copyOf(mdnsInterfaces);
         if (bootstrap.size() > BootstrapConfig.MAX_PEERS) {
             throw new IllegalArgumentException(
                     "at most " + BootstrapConfig.MAX_PEERS + " bootstrap peers, not " + bootstrap.size());
@@ -105,6 +109,7 @@ public record NetworkServicesConfig(
                 List.of(),
                 BootstrapConfig.defaults().minConnections(),
                 true,
+                List.of(),
                 true,
                 DhtMode.AUTO,
                 true,
@@ -160,6 +165,10 @@ public record NetworkServicesConfig(
 
     public NetworkServicesConfig withMdns(boolean value) {
         return toBuilder().set(b -> b.mdns = value);
+    }
+
+    public NetworkServicesConfig withMdnsInterfaces(List<String> value) {
+        return toBuilder().set(b -> b.mdnsInterfaces = value);
     }
 
     public NetworkServicesConfig withDht(boolean value) {
@@ -218,6 +227,7 @@ public record NetworkServicesConfig(
         List<Multiaddr> bootstrap;
         int minConnections;
         boolean mdns;
+        List<String> mdnsInterfaces;
         boolean dht;
         DhtMode dhtMode;
         boolean pubsub;
@@ -238,6 +248,7 @@ public record NetworkServicesConfig(
             bootstrap = c.bootstrap;
             minConnections = c.minConnections;
             mdns = c.mdns;
+            mdnsInterfaces = c.mdnsInterfaces;
             dht = c.dht;
             dhtMode = c.dhtMode;
             pubsub = c.pubsub;
@@ -259,6 +270,7 @@ public record NetworkServicesConfig(
                     bootstrap,
                     minConnections,
                     mdns,
+                    mdnsInterfaces,
                     dht,
                     dhtMode,
                     pubsub,

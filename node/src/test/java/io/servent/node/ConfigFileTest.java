@@ -63,6 +63,7 @@ class ConfigFileTest {
                 "# min_connections = 4",
                 "[mdns]\n",
                 "# enabled = true",
+                "# interfaces = []",
                 "[dht]\n",
                 "# mode = \"auto\"",
                 "[pubsub]\n",
@@ -168,6 +169,7 @@ class ConfigFileTest {
                 min_connections = 0
                 [mdns]
                 enabled = false
+                interfaces = ["lo"]
                 [dht]
                 enabled = true
                 mode = "Client"
@@ -189,6 +191,7 @@ class ConfigFileTest {
         assertThat(s.bootstrap()).hasSize(2);
         assertThat(s.minConnections()).isZero();
         assertThat(s.mdns()).isFalse();
+        assertThat(s.mdnsInterfaces()).containsExactly("lo");
         assertThat(s.dhtMode()).isEqualTo(NetworkServicesConfig.DhtMode.CLIENT);
         assertThat(s.pubsub()).isFalse();
         assertThat(s.relayService()).isTrue();

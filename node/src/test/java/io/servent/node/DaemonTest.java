@@ -53,8 +53,22 @@ class DaemonTest {
                                 .peers()
                                 .contains(b.host().peerId()),
                 "the two daemons share the DHT and gossipsub");
+        // A client streaming a topic when the daemon stops sees its stream end.
+        java.net.http.HttpResponse<java.io.InputStream> stream = ApiCalls.http()
+                .send(
+                        ApiCalls.request(a, "pubsub/subscribe/t").GET().build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofInputStream());
+        assertThat(stream.statusCode()).isEqualTo(200);
+        java.util.concurrent.CompletableFuture<byte[]> rest = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return stream.body().readAllBytes();
+            } catch (java.io.IOException e) {
+                return new byte[0];
+            }
+        });
         b.close();
         a.close();
+        rest.get(20, TimeUnit.SECONDS);
         for (Daemon d : List.of(a, b)) {
             assertThat(d.network().isTerminated()).as("%s's services ended", d).isTrue();
             assertThat(d.host().liveThreadCount()).as("%s's host threads", d).isZero();

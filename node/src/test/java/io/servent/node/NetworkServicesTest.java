@@ -198,6 +198,16 @@ class NetworkServicesTest {
     }
 
     @Test
+    void topicsAndKeysMayHoldSlashesAndSpacesInThePath() throws Exception {
+        post(d(2), "dht/put", Map.of("key", "/servent/my notes/day 1", "value", "ünïcode"));
+        JsonNode got = get(d(2), "dht/get/servent/my%20notes/day%201");
+        assertThat(got.get("key").asText()).isEqualTo("/servent/" + peer(2) + "/my notes/day 1");
+        assertThat(got.get("value").asText()).isEqualTo("ünïcode");
+        JsonNode peers = get(d(2), "pubsub/peers//servent/chat%20room");
+        assertThat(peers.get("topic").asText()).isEqualTo("/servent/chat room");
+    }
+
+    @Test
     void networkDescribesReachabilityDhtModeAndAddresses() throws Exception {
         JsonNode network = get(d(1), "network");
         assertThat(network.get("peerId").asText()).isEqualTo(peer(1));
