@@ -105,8 +105,10 @@ final class ApiClient {
      */
     static String pathSegments(String text) {
         StringBuilder out = new StringBuilder();
-        for (String segment : text.split("/", -1)) {
-            if (!out.isEmpty()) {
+        String[] segments = text.split("/", -1);
+        for (int i = 0; i < segments.length; i++) {
+            String segment = segments[i];
+            if (i > 0) {
                 out.append('/');
             }
             out.append(java.net.URLEncoder.encode(segment, java.nio.charset.StandardCharsets.UTF_8)

@@ -56,6 +56,8 @@ class MainTest {
     void topicsAndKeysArePercentEncodedPerSegment() {
         assertThat(ApiClient.pathSegments("servent/my name/ü")).isEqualTo("servent/my%20name/%C3%BC");
         assertThat(ApiClient.pathSegments("a?b#c")).isEqualTo("a%3Fb%23c");
+        // A topic may start with a slash; the empty first segment stays, so the route sees it.
+        assertThat(ApiClient.pathSegments("/chat/x")).isEqualTo("/chat/x");
         Run noSubcommand = run("dht");
         assertThat(noSubcommand.code()).isEqualTo(2);
         assertThat(noSubcommand.err()).contains("find-peer, provide, providers, put, get or stats");

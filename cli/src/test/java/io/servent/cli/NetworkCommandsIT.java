@@ -136,17 +136,17 @@ class NetworkCommandsIT {
         String peerC = id(c).get("peerId").asText();
         String peerB = id(b).get("peerId").asText();
         Path out = work.resolve("sub.out");
-        Process sub = ServentJar.startCommand(out, withData(c, "pubsub", "sub", "news/today", "--json"));
+        Process sub = ServentJar.startCommand(out, withData(c, "pubsub", "sub", "/news/today", "--json"));
         try {
             Await.until(
                     Duration.ofSeconds(60),
-                    () -> json(b, "pubsub", "peers", "news/today")
+                    () -> json(b, "pubsub", "peers", "/news/today")
                             .get("peers")
                             .toString()
                             .contains(peerC),
                     "b sees c subscribed");
-            assertThat(ok(b, "pubsub", "peers", "news/today").out()).contains(peerC);
-            assertThat(ok(b, "pubsub", "pub", "news/today", "hello there").out())
+            assertThat(ok(b, "pubsub", "peers", "/news/today").out()).contains(peerC);
+            assertThat(ok(b, "pubsub", "pub", "/news/today", "hello there").out())
                     .startsWith("published to ");
             Await.until(
                     Duration.ofSeconds(30),
@@ -154,7 +154,7 @@ class NetworkCommandsIT {
                     "the subscriber printed the message");
             JsonNode message = JSON.readTree(read(out).lines().findFirst().orElseThrow());
             assertThat(message.get("from").asText()).isEqualTo(peerB);
-            assertThat(message.get("topic").asText()).isEqualTo("news/today");
+            assertThat(message.get("topic").asText()).isEqualTo("/news/today");
             assertThat(message.get("data").asText()).isEqualTo("hello there");
         } finally {
             sub.destroy();
