@@ -59,16 +59,14 @@ public final class ControlApi implements AutoCloseable {
         return new ObjectMapper().enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
     }
 
-    /** Starts serving {@code service} on {@code address}; port 0 picks a free port. */
-    static ControlApi start(NodeService service, ApiToken token, InetSocketAddress address) throws StartupException {
-        return start(service, null, token, address);
-    }
-
     /** The routes of the peer-to-peer services, registered beside the node's own. */
     record Services(Host host, NetworkServices network, DhtService dht, PubsubService pubsub) {}
 
-    /** Starts serving {@code service} and, if given, the {@code network} services' routes. */
-    static ControlApi start(NodeService service, @Nullable Services network, ApiToken token, InetSocketAddress address)
+    /**
+     * Starts serving {@code service} and the {@code network} services' routes on {@code address}; port
+     * 0 picks a free port.
+     */
+    static ControlApi start(NodeService service, Services network, ApiToken token, InetSocketAddress address)
             throws StartupException {
         ObjectMapper json = mapper();
         Javalin app = Javalin.create(config -> {
@@ -101,11 +99,9 @@ public final class ControlApi implements AutoCloseable {
                 ctx.status(202).json(new ShutdownResponse("stopping"));
                 service.shutdown();
             });
-            if (network != null) {
-                DhtRoutes.register(config.routes, network.dht(), json);
-                PubsubRoutes.register(config.routes, network.pubsub(), json);
-                NetworkRoutes.register(config.routes, network.host(), network.network());
-            }
+            DhtRoutes.register(config.routes, network.dht(), json);
+            PubsubRoutes.register(config.routes, network.pubsub(), json);
+            NetworkRoutes.register(config.routes, network.host(), network.network());
             config.routes.exception(NodeException.class, (e, ctx) -> {
                 ctx.status(status(e.kind())).json(new ApiError(String.valueOf(e.getMessage())));
             });

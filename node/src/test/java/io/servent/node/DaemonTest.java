@@ -76,6 +76,21 @@ class DaemonTest {
     }
 
     @Test
+    void servicesThatAreOffSaySoWith503() throws Exception {
+        try (Daemon bare = Daemon.start(
+                temp.resolve("bare"), c -> ControlApiTest.loopback(c).withServices(NetworkServicesConfig.none()))) {
+            assertThat(ApiCalls.error(bare, "GET", "dht/stats", "", 503)).contains("[dht].enabled = false");
+            assertThat(ApiCalls.error(bare, "GET", "pubsub/topics", "", 503)).contains("[pubsub].enabled = false");
+            assertThat(ApiCalls.error(bare, "GET", "pubsub/subscribe/t", "", 503))
+                    .contains("[pubsub].enabled = false");
+            var network = ApiCalls.get(bare, "network");
+            assertThat(network.get("dht").get("enabled").asBoolean()).isFalse();
+            assertThat(network.get("dht").get("mode").isNull()).isTrue();
+            assertThat(bare.host().protocols()).doesNotContain("/ipfs/kad/1.0.0", "/meshsub/1.1.0");
+        }
+    }
+
+    @Test
     void aPortInUseIsExplainedAndNothingIsLeftBehind() throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             Path dir = temp.resolve("d");
