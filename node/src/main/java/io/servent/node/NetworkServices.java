@@ -34,7 +34,7 @@ import org.slf4j.LoggerFactory;
  * The peer-to-peer services a daemon runs on its host, started in dependency order and closed in
  * reverse: the relay transport (before the host starts, so it can dial and listen on {@code
  * /p2p-circuit}), then, once the host listens, the relay service, the AutoNAT service, the DHT,
- * gossipsub, AutoNAT's client (or a forced reachability), the relay reserver, the bootstrapper and
+ * gossipsub, the relay reserver, AutoNAT's client (or a forced reachability), the bootstrapper and
  * mDNS — so the protocols are registered before the first peer connects and identify announces them.
  * AutoNAT's answer drives the DHT's mode ({@code auto}) and relay reservations.
  *
