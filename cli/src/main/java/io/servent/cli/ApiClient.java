@@ -99,6 +99,67 @@ final class ApiClient {
                 timeout);
     }
 
+    /**
+     * Percent-encodes each {@code /}-separated segment of {@code text} (a topic or a DHT key without
+     * its leading slash) so it can follow a route such as {@code pubsub/peers/}.
+     */
+    static String pathSegments(String text) {
+        StringBuilder out = new StringBuilder();
+        String[] segments = text.split("/", -1);
+        for (int i = 0; i < segments.length; i++) {
+            String segment = segments[i];
+            if (i > 0) {
+                out.append('/');
+            }
+            out.append(java.net.URLEncoder.encode(segment, java.nio.charset.StandardCharsets.UTF_8)
+                    .replace("+", "%20"));
+        }
+        return out.toString();
+    }
+
+    /**
+     * Reads a Server-Sent Events stream from {@code path} until it ends, handing each event's data to
+     * {@code onData} (on this thread). Errors before the stream starts are reported like any other.
+     */
+    void stream(String path, java.util.function.Consumer<String> onData) throws CliException {
+        HttpRequest request = HttpRequest.newBuilder(uri(path))
+                .header("Authorization", "Bearer " + token.value())
+                .header("Accept", "text/event-stream")
+                .GET()
+                .build();
+        HttpResponse<java.io.InputStream> response;
+        try {
+            response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+        } catch (ConnectException e) {
+            throw unreachable();
+        } catch (IOException e) {
+            if (e.getCause() instanceof ConnectException) {
+                throw unreachable();
+            }
+            throw new CliException(ExitCodes.FAILED, "the request to the daemon failed: " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CliException(ExitCodes.FAILED, "interrupted");
+        }
+        try (java.io.BufferedReader lines = new java.io.BufferedReader(
+                new java.io.InputStreamReader(response.body(), java.nio.charset.StandardCharsets.UTF_8))) {
+            if (response.statusCode() >= 400) {
+                char[] buffer = new char[64 * 1024];
+                int n = lines.read(buffer);
+                String body = n <= 0 ? "" : new String(buffer, 0, n);
+                throw failed(response.statusCode(), body);
+            }
+            String line;
+            while ((line = lines.readLine()) != null) {
+                if (line.startsWith("data:")) {
+                    onData.accept(line.substring(line.startsWith("data: ") ? 6 : 5));
+                }
+            }
+        } catch (IOException e) {
+            throw new CliException(ExitCodes.FAILED, "the stream from the daemon broke: " + e.getMessage(), e);
+        }
+    }
+
     <T> T parse(Response response, Class<T> type) throws CliException {
         try {
             return mapper.treeToValue(response.json(), type);
@@ -152,16 +213,25 @@ final class ApiClient {
                     "the daemon answered HTTP " + response.statusCode() + " with something that is not JSON");
         }
         if (response.statusCode() >= 400) {
-            @Nullable JsonNode error = json == null ? null : json.get("error");
-            String message = error != null && error.isTextual()
-                    ? error.asText()
-                    : "the daemon answered HTTP " + response.statusCode();
-            if (response.statusCode() == 401) {
-                message += " (does " + dir.tokenFile() + " belong to this daemon?)";
-            }
-            throw new CliException(ExitCodes.FAILED, message);
+            throw failed(response.statusCode(), body);
         }
         return new Response(body, json == null ? mapper.nullNode() : json);
+    }
+
+    /** An error answer: its {@code error} message, or the status when it has none. */
+    private CliException failed(int status, String body) {
+        @Nullable JsonNode error = null;
+        try {
+            JsonNode json = mapper.readTree(body);
+            error = json == null ? null : json.get("error");
+        } catch (JacksonException e) {
+            // Not JSON: fall back on the status below.
+        }
+        String message = error != null && error.isTextual() ? error.asText() : "the daemon answered HTTP " + status;
+        if (status == 401) {
+            message += " (does " + dir.tokenFile() + " belong to this daemon?)";
+        }
+        return new CliException(ExitCodes.FAILED, message);
     }
 
     /** The runtime file names a daemon that does not answer: it died, or is not ours any more. */

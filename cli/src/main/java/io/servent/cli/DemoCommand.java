@@ -107,9 +107,14 @@ final class DemoCommand implements Callable<Integer> {
                 ? Files.createTempDirectory("servent-demo-" + name + "-")
                 : Files.createTempDirectory(Files.createDirectories(parent), "servent-demo-" + name + "-");
         dirs.add(dir);
+        // mDNS off: the narrative has B dial A itself (and must not meet other nodes on the LAN). On
+        // loopback AutoNAT can only say "public", after dial-back connections that would clutter step 6.
         return Daemon.start(dir, c -> c.withListen(List.of(Multiaddr.parse("/ip4/127.0.0.1/tcp/0")))
                 .withApiPort(0)
-                .withLogLevel(logLevel));
+                .withLogLevel(logLevel)
+                .withServices(c.services()
+                        .withMdns(false)
+                        .withForceReachability(io.servent.p2p.autonat.Reachability.PUBLIC)));
     }
 
     private void narrate(Daemon a, Daemon b, PrintWriter out) throws NodeException, IOException {

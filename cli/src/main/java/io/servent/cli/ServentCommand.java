@@ -22,6 +22,9 @@ import picocli.CommandLine.Spec;
             ConnectCommand.class,
             PingCommand.class,
             PerfCommand.class,
+            DhtCommand.class,
+            PubsubCommand.class,
+            NetworkCommand.class,
             DemoCommand.class
         },
         exitCodeListHeading = "%nExit codes:%n",

@@ -57,6 +57,22 @@ final class StartCommand implements Callable<Integer> {
     Integer apiPort;
 
     @Option(
+            names = "--bootstrap",
+            paramLabel = "MULTIADDR",
+            arity = "1..*",
+            description =
+                    "Bootstrap from these peers instead of [network].bootstrap, e.g. /ip4/192.0.2.7/tcp/4001/p2p/12D3KooW…")
+    @Nullable
+    List<String> bootstrap;
+
+    @Option(
+            names = "--mdns",
+            negatable = true,
+            description = "Find peers on the local network with mDNS, or not (--no-mdns); default: [mdns].enabled.")
+    @Nullable
+    Boolean mdns;
+
+    @Option(
             names = "--log-level",
             paramLabel = "LEVEL",
             description = "error, warn, info, debug or trace (default: [log].level, which defaults to info).")
@@ -69,7 +85,8 @@ final class StartCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws CliException {
-        List<Multiaddr> addresses = parseListen();
+        List<Multiaddr> addresses = parse("--listen", listen);
+        List<Multiaddr> bootstrapPeers = parse("--bootstrap", bootstrap);
         if (apiPort != null && (apiPort < 0 || apiPort > 65535)) {
             throw new ParameterException(spec.commandLine(), "--api-port must be 0-65535, not " + apiPort);
         }
@@ -93,6 +110,12 @@ final class StartCommand implements Callable<Integer> {
                 if (level != null) {
                     c = c.withLogLevel(level);
                 }
+                if (bootstrapPeers != null) {
+                    c = c.withServices(c.services().withBootstrap(bootstrapPeers));
+                }
+                if (mdns != null) {
+                    c = c.withServices(c.services().withMdns(mdns));
+                }
                 LogLevels.setRoot(c.logLevel());
                 return c;
             });
@@ -114,16 +137,16 @@ final class StartCommand implements Callable<Integer> {
         }
     }
 
-    private @Nullable List<Multiaddr> parseListen() {
-        if (listen == null) {
+    private @Nullable List<Multiaddr> parse(String option, @Nullable List<String> texts) {
+        if (texts == null) {
             return null;
         }
         List<Multiaddr> out = new ArrayList<>();
-        for (String text : listen) {
+        for (String text : texts) {
             try {
                 out.add(Multiaddr.parse(text));
             } catch (MultiformatException e) {
-                throw new ParameterException(spec.commandLine(), "--listen " + text + ": " + e.getMessage());
+                throw new ParameterException(spec.commandLine(), option + " " + text + ": " + e.getMessage());
             }
         }
         return out;

@@ -28,7 +28,7 @@ class MainTest {
         Run help = run("--help");
         assertThat(help.code()).isZero();
         assertThat(help.out())
-                .contains("start", "stop", "id", "peers", "connect", "ping", "perf", "demo")
+                .contains("start", "stop", "id", "peers", "connect", "ping", "perf", "dht", "pubsub", "network", "demo")
                 .contains("Exit codes:")
                 .containsPattern("0 +the command succeeded")
                 .containsPattern("1 +the operation failed")
@@ -41,9 +41,26 @@ class MainTest {
         for (String command : new String[] {"start", "stop", "id", "peers", "connect", "ping", "perf", "demo"}) {
             assertThat(run(command, "--help").out()).as(command).contains("--data=DIR");
         }
-        for (String command : new String[] {"stop", "id", "peers", "connect", "ping", "perf"}) {
+        for (String command : new String[] {"stop", "id", "peers", "connect", "ping", "perf", "network"}) {
             assertThat(run(command, "--help").out()).as(command).contains("--json");
         }
+        for (String command : new String[] {"find-peer", "provide", "providers", "put", "get", "stats"}) {
+            assertThat(run("dht", command, "--help").out()).as(command).contains("--json", "--data=DIR");
+        }
+        for (String command : new String[] {"sub", "pub", "peers"}) {
+            assertThat(run("pubsub", command, "--help").out()).as(command).contains("--json", "--data=DIR");
+        }
+    }
+
+    @Test
+    void topicsAndKeysArePercentEncodedPerSegment() {
+        assertThat(ApiClient.pathSegments("servent/my name/ü")).isEqualTo("servent/my%20name/%C3%BC");
+        assertThat(ApiClient.pathSegments("a?b#c")).isEqualTo("a%3Fb%23c");
+        // A topic may start with a slash; the empty first segment stays, so the route sees it.
+        assertThat(ApiClient.pathSegments("/chat/x")).isEqualTo("/chat/x");
+        Run noSubcommand = run("dht");
+        assertThat(noSubcommand.code()).isEqualTo(2);
+        assertThat(noSubcommand.err()).contains("find-peer, provide, providers, put, get or stats");
     }
 
     @Test

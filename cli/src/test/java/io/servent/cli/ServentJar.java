@@ -45,6 +45,14 @@ final class ServentJar {
         return command;
     }
 
+    /** Starts a command without waiting for it (e.g. {@code pubsub sub}); its stdout goes to {@code out}. */
+    static Process startCommand(Path out, String... args) throws IOException {
+        return new ProcessBuilder(command(args))
+                .redirectOutput(out.toFile())
+                .redirectError(ProcessBuilder.Redirect.DISCARD)
+                .start();
+    }
+
     /** Runs a command to completion (bounded) and returns its exit code and output. */
     static Result run(Path workDir, String... args) throws IOException, InterruptedException {
         Path out = Files.createTempFile(workDir, "out", ".txt");
@@ -77,10 +85,24 @@ final class ServentJar {
 
         /** Starts a daemon on {@code data} and waits until it has published {@code daemon.json}. */
         static Daemon start(Path data, Path workDir) throws IOException {
+            return start(data, workDir, List.of());
+        }
+
+        /** Also passes {@code extra} arguments (e.g. {@code --bootstrap ADDR}); mDNS is always off. */
+        static Daemon start(Path data, Path workDir, List<String> extra) throws IOException {
+            List<String> args = new ArrayList<>(List.of(
+                    "start",
+                    "--data",
+                    data.toString(),
+                    "--listen",
+                    "/ip4/127.0.0.1/tcp/0",
+                    "--api-port",
+                    "0",
+                    "--no-mdns"));
+            args.addAll(extra);
             Path out = Files.createTempFile(workDir, "daemon-out", ".txt");
             Path err = Files.createTempFile(workDir, "daemon-err", ".txt");
-            Process process = new ProcessBuilder(command(
-                            "start", "--data", data.toString(), "--listen", "/ip4/127.0.0.1/tcp/0", "--api-port", "0"))
+            Process process = new ProcessBuilder(command(args.toArray(String[]::new)))
                     .redirectOutput(out.toFile())
                     .redirectError(err.toFile())
                     .start();

@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.toml.TomlMapper;
 import io.servent.p2p.api.Multiaddr;
 import io.servent.p2p.api.MultiformatException;
+import io.servent.p2p.autonat.Reachability;
+import io.servent.p2p.host.BootstrapConfig;
 import io.servent.p2p.host.HostLimits;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -56,12 +58,16 @@ public final class ConfigFile {
         HostLimits limits;
         int lowWater;
         int highWater;
+        int autonatTotal;
+        int autonatPerPeer;
 
         Draft(NodeConfig base) {
             this.config = base;
             this.limits = base.limits();
             this.lowWater = base.lowWater();
             this.highWater = base.highWater();
+            this.autonatTotal = base.services().autonatMaxRequests();
+            this.autonatPerPeer = base.services().autonatMaxRequestsPerPeer();
         }
     }
 
@@ -75,6 +81,22 @@ public final class ConfigFile {
                       listen = ["/ip4/0.0.0.0/tcp/4001", "/ip6/::/tcp/4002"]""",
                     c -> c.listen().stream().map(a -> quote(a.toString())).collect(Collectors.joining(", ", "[", "]")),
                     ConfigFile::applyListen),
+            new Setting(
+                    "network",
+                    "bootstrap",
+                    """
+                    Peers to connect to at start and to reconnect to (with backoff) whenever the connection
+                    drops, e.g. ["/ip4/192.0.2.7/tcp/4001/p2p/12D3KooW..."]. With /p2p/<PeerId> the handshake
+                    must prove that peer; they also seed the DHT.""",
+                    c -> addresses(c.services().bootstrap()),
+                    (d, v) -> multiaddrs(
+                            v, BootstrapConfig.MAX_PEERS, false, list -> services(d, s -> s.withBootstrap(list)))),
+            new Setting(
+                    "network",
+                    "min_connections",
+                    "Below this many connections, dial peers this node has addresses for (0: only bootstrap peers).",
+                    c -> Integer.toString(c.services().minConnections()),
+                    (d, v) -> nonNegativeInt(v, n -> services(d, s -> s.withMinConnections(n)))),
             new Setting("api", "listen", """
                     host:port of the local control API (HTTP + JSON, used by the servent command). Loopback
                     only: every request needs the token in api.token, and there is no TLS.""", c -> quote(hostPort(c.api())), ConfigFile::applyApi),
@@ -150,7 +172,120 @@ public final class ConfigFile {
                     Receive buffer one connection may hold (bytes, or a size such as "32MiB"; at least 256KiB).""",
                     c -> quote(ByteSize.format(c.limits().maxBufferedBytesPerConnection())
                             .replace(" ", "")),
-                    ConfigFile::applyBuffered));
+                    ConfigFile::applyBuffered),
+            new Setting(
+                    "mdns",
+                    "enabled",
+                    """
+                    Find peers on the local network with multicast DNS (_p2p._udp.local) and connect to them.""",
+                    c -> Boolean.toString(c.services().mdns()),
+                    (d, v) -> bool(v, b -> services(d, s -> s.withMdns(b)))),
+            new Setting(
+                    "mdns",
+                    "interfaces",
+                    """
+                    Network interfaces mDNS uses, by name (e.g. ["eth0"]); [] means every interface that is up and
+                    multicast-capable, except loopback. On loopback only peers on this machine are found.""",
+                    c -> c.services().mdnsInterfaces().stream()
+                            .map(ConfigFile::quote)
+                            .collect(Collectors.joining(", ", "[", "]")),
+                    ConfigFile::applyMdnsInterfaces),
+            new Setting(
+                    "dht",
+                    "enabled",
+                    "Run the Kademlia DHT (/ipfs/kad/1.0.0): find peers, providers of content and records.",
+                    c -> Boolean.toString(c.services().dht()),
+                    (d, v) -> bool(v, b -> services(d, s -> s.withDht(b)))),
+            new Setting(
+                    "dht",
+                    "mode",
+                    """
+                    "server" answers other peers' DHT queries, "client" only asks. "auto" follows AutoNAT:
+                    a server while reachable or not yet known, a client once peers cannot dial it back.""",
+                    c -> quote(c.services().dhtMode().name().toLowerCase(java.util.Locale.ROOT)),
+                    ConfigFile::applyDhtMode),
+            new Setting(
+                    "pubsub",
+                    "enabled",
+                    "Run gossipsub (/meshsub/1.1.0) publish/subscribe.",
+                    c -> Boolean.toString(c.services().pubsub()),
+                    (d, v) -> bool(v, b -> services(d, s -> s.withPubsub(b)))),
+            new Setting(
+                    "relay",
+                    "service",
+                    """
+                    Relay connections for peers that cannot be reached directly (circuit relay v2 hop). It
+                    costs bandwidth, within the limits below.""",
+                    c -> Boolean.toString(c.services().relayService()),
+                    (d, v) -> bool(v, b -> services(d, s -> s.withRelayService(b)))),
+            new Setting(
+                    "relay",
+                    "max_reservations",
+                    "Peers the relay service holds a reservation for at once.",
+                    c -> Integer.toString(c.services().relayMaxReservations()),
+                    (d, v) -> nonNegativeInt(v, n -> services(d, s -> s.withRelayMaxReservations(n)))),
+            new Setting(
+                    "relay",
+                    "circuit_duration_seconds",
+                    "How long one relayed connection may last (0: no limit).",
+                    c -> Long.toString(c.services().relayCircuitDuration().toSeconds()),
+                    (d, v) -> nonNegativeInt(
+                            v, n -> services(d, s -> s.withRelayCircuitDuration(Duration.ofSeconds(n))))),
+            new Setting(
+                    "relay",
+                    "circuit_data",
+                    """
+                    Bytes one relayed connection may carry each way (a number or a size such as "128KiB"; 0: no limit).""",
+                    c -> quote(ByteSize.format(c.services().relayCircuitData()).replace(" ", "")),
+                    ConfigFile::applyCircuitData),
+            new Setting(
+                    "relay",
+                    "client",
+                    """
+                    When AutoNAT finds this node unreachable, reserve a slot on relays (the static ones below
+                    and connected peers that relay) and advertise the /p2p-circuit addresses.""",
+                    c -> Boolean.toString(c.services().relayClient()),
+                    (d, v) -> bool(v, b -> services(d, s -> s.withRelayClient(b)))),
+            new Setting(
+                    "relay",
+                    "static",
+                    """
+                    Relays to use when unreachable, e.g. ["/ip4/192.0.2.7/tcp/4001/p2p/12D3KooW..."].""",
+                    c -> addresses(c.services().relayStatic()),
+                    (d, v) -> multiaddrs(
+                            v,
+                            NetworkServicesConfig.MAX_RELAYS * 4,
+                            true,
+                            list -> services(d, s -> s.withRelayStatic(list)))),
+            new Setting(
+                    "autonat",
+                    "service",
+                    "Dial back peers that ask whether they are reachable (AutoNAT v1), within the limits below.",
+                    c -> Boolean.toString(c.services().autonatService()),
+                    (d, v) -> bool(v, b -> services(d, s -> s.withAutonatService(b)))),
+            new Setting(
+                    "autonat",
+                    "max_requests_per_minute",
+                    "Dial-back requests served per minute, from all peers.",
+                    c -> Integer.toString(c.services().autonatMaxRequests()),
+                    (d, v) -> nonNegativeInt(v, n -> d.autonatTotal = n)),
+            new Setting(
+                    "autonat",
+                    "max_requests_per_peer_per_minute",
+                    "Dial-back requests served per minute to one peer.",
+                    c -> Integer.toString(c.services().autonatMaxRequestsPerPeer()),
+                    (d, v) -> nonNegativeInt(v, n -> d.autonatPerPeer = n)),
+            new Setting(
+                    "autonat",
+                    "force_reachability",
+                    """
+                    "auto" asks peers whether they can dial this node. "public" or "private" skips asking and
+                    acts as if they had answered so (for a node known to be behind NAT, or for tests).""",
+                    c -> quote(
+                            c.services().forceReachability() == null
+                                    ? "auto"
+                                    : c.services().forceReachability().name().toLowerCase(java.util.Locale.ROOT)),
+                    ConfigFile::applyForceReachability));
 
     private ConfigFile() {}
 
@@ -250,7 +385,9 @@ public final class ConfigFile {
         if (!problems.isEmpty()) {
             throw new StartupException("invalid configuration in " + origin + ":\n  " + String.join("\n  ", problems));
         }
-        return draft.config.withWatermarks(draft.lowWater, draft.highWater).withLimits(draft.limits);
+        NodeConfig out =
+                draft.config.withWatermarks(draft.lowWater, draft.highWater).withLimits(draft.limits);
+        return out.withServices(out.services().withAutonatRateLimits(draft.autonatTotal, draft.autonatPerPeer));
     }
 
     /** The commented file written on first run: every key, commented out, at its default. */
@@ -259,7 +396,8 @@ public final class ConfigFile {
         out.append("""
                 # servent configuration (TOML). Written on first run by servent %s.
                 # Every setting is listed, commented out, with its default value: uncomment a line to change
-                # it. Command-line flags (servent start --listen/--api-port/--log-level) override this file.
+                # it. Command-line flags (servent start --listen, --api-port, --log-level, --bootstrap, --[no-]mdns)
+                # override this file.
                 """.formatted(ServentVersion.version()));
         String section = "";
         for (Setting s : SETTINGS) {
@@ -397,6 +535,103 @@ public final class ConfigFile {
         }
         d.config = d.config.withLogLevel(v.asText());
         return null;
+    }
+
+    // ---- peer-to-peer services ----
+
+    private static @Nullable String services(Draft d, java.util.function.UnaryOperator<NetworkServicesConfig> change) {
+        d.config = d.config.withServices(change.apply(d.config.services()));
+        return null;
+    }
+
+    private static String addresses(List<Multiaddr> list) {
+        return list.stream().map(a -> quote(a.toString())).collect(Collectors.joining(", ", "[", "]"));
+    }
+
+    /** A list of multiaddrs, each with {@code /p2p/<PeerId>} if {@code needPeer}. */
+    private static @Nullable String multiaddrs(
+            JsonNode v, int max, boolean needPeer, java.util.function.Function<List<Multiaddr>, @Nullable String> set) {
+        String example = "[\"/ip4/192.0.2.7/tcp/4001/p2p/12D3KooW...\"]";
+        if (!v.isArray()) {
+            return "must be a list of multiaddrs, e.g. " + example;
+        }
+        if (v.size() > max) {
+            return "lists " + v.size() + " addresses; at most " + max + " are allowed";
+        }
+        List<Multiaddr> out = new ArrayList<>();
+        for (JsonNode item : v) {
+            if (!item.isTextual()) {
+                return "must be a list of multiaddr strings, e.g. " + example;
+            }
+            Multiaddr address;
+            try {
+                address = Multiaddr.parse(item.asText());
+            } catch (MultiformatException e) {
+                return "'" + item.asText() + "' is not a multiaddr: " + e.getMessage();
+            }
+            if (needPeer && address.peerId().isEmpty()) {
+                return "'" + item.asText() + "' must end in /p2p/<PeerId>";
+            }
+            out.add(address);
+        }
+        return set.apply(out);
+    }
+
+    private static @Nullable String bool(JsonNode v, java.util.function.Function<Boolean, @Nullable String> set) {
+        if (!v.isBoolean()) {
+            return "must be true or false, not " + v;
+        }
+        return set.apply(v.asBoolean());
+    }
+
+    private static @Nullable String applyMdnsInterfaces(Draft d, JsonNode v) {
+        if (!v.isArray() || v.size() > 16) {
+            return "must be a list of up to 16 interface names, e.g. [\"eth0\"]";
+        }
+        List<String> names = new ArrayList<>();
+        for (JsonNode item : v) {
+            if (!item.isTextual() || item.asText().isBlank() || item.asText().length() > 64) {
+                return "must be a list of interface names, e.g. [\"eth0\"], not " + v;
+            }
+            names.add(item.asText());
+        }
+        return services(d, s -> s.withMdnsInterfaces(names));
+    }
+
+    private static @Nullable String applyDhtMode(Draft d, JsonNode v) {
+        String text = v.isTextual() ? v.asText().toLowerCase(java.util.Locale.ROOT) : "";
+        return switch (text) {
+            case "auto" -> services(d, s -> s.withDhtMode(NetworkServicesConfig.DhtMode.AUTO));
+            case "client" -> services(d, s -> s.withDhtMode(NetworkServicesConfig.DhtMode.CLIENT));
+            case "server" -> services(d, s -> s.withDhtMode(NetworkServicesConfig.DhtMode.SERVER));
+            default -> "must be \"auto\", \"client\" or \"server\"; not " + v;
+        };
+    }
+
+    private static @Nullable String applyForceReachability(Draft d, JsonNode v) {
+        String text = v.isTextual() ? v.asText().toLowerCase(java.util.Locale.ROOT) : "";
+        return switch (text) {
+            case "auto" -> services(d, s -> s.withForceReachability(null));
+            case "public" -> services(d, s -> s.withForceReachability(Reachability.PUBLIC));
+            case "private" -> services(d, s -> s.withForceReachability(Reachability.PRIVATE));
+            default -> "must be \"auto\", \"public\" or \"private\"; not " + v;
+        };
+    }
+
+    private static @Nullable String applyCircuitData(Draft d, JsonNode v) {
+        long bytes;
+        if (v.isIntegralNumber() && v.canConvertToLong() && v.asLong() >= 0) {
+            bytes = v.asLong();
+        } else if (v.isTextual()) {
+            try {
+                bytes = ByteSize.parse(v.asText());
+            } catch (IllegalArgumentException e) {
+                return e.getMessage();
+            }
+        } else {
+            return "must be a number of bytes or a size such as \"128KiB\", not " + v;
+        }
+        return services(d, s -> s.withRelayCircuitData(bytes));
     }
 
     private static String hostPort(InetSocketAddress address) {

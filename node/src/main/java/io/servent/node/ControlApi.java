@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.json.JavalinJackson;
+import io.servent.p2p.api.Host;
 import java.net.BindException;
 import java.net.InetSocketAddress;
 import org.jspecify.annotations.Nullable;
@@ -19,7 +20,8 @@ import org.slf4j.LoggerFactory;
  * Thread-safe.
  *
  * <p>Routes (all under {@code /api/v1}): {@code GET id}, {@code GET peers}, {@code POST connect},
- * {@code POST ping}, {@code POST perf}, {@code POST shutdown}. Errors are {@code {"error": "…"}}
+ * {@code POST ping}, {@code POST perf}, {@code POST shutdown}; the DHT's ({@link DhtRoutes}),
+ * gossipsub's ({@link PubsubRoutes}) and {@code GET network} ({@link NetworkRoutes}). Errors are {@code {"error": "…"}}
  * with 400 (bad input), 401 (token), 404 (unknown peer or route), 502 (peer unreachable or
  * refused), 503 (this node refused), 504 (timeout).
  */
@@ -57,8 +59,15 @@ public final class ControlApi implements AutoCloseable {
         return new ObjectMapper().enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
     }
 
-    /** Starts serving {@code service} on {@code address}; port 0 picks a free port. */
-    static ControlApi start(NodeService service, ApiToken token, InetSocketAddress address) throws StartupException {
+    /** The routes of the peer-to-peer services, registered beside the node's own. */
+    record Services(Host host, NetworkServices network, DhtService dht, PubsubService pubsub) {}
+
+    /**
+     * Starts serving {@code service} and the {@code network} services' routes on {@code address}; port
+     * 0 picks a free port.
+     */
+    static ControlApi start(NodeService service, Services network, ApiToken token, InetSocketAddress address)
+            throws StartupException {
         ObjectMapper json = mapper();
         Javalin app = Javalin.create(config -> {
             config.concurrency.useVirtualThreads = true;
@@ -90,6 +99,9 @@ public final class ControlApi implements AutoCloseable {
                 ctx.status(202).json(new ShutdownResponse("stopping"));
                 service.shutdown();
             });
+            DhtRoutes.register(config.routes, network.dht(), json);
+            PubsubRoutes.register(config.routes, network.pubsub(), json);
+            NetworkRoutes.register(config.routes, network.host(), network.network());
             config.routes.exception(NodeException.class, (e, ctx) -> {
                 ctx.status(status(e.kind())).json(new ApiError(String.valueOf(e.getMessage())));
             });
@@ -134,7 +146,7 @@ public final class ControlApi implements AutoCloseable {
         }
     }
 
-    private static <T> T body(Context ctx, ObjectMapper json, Class<T> type) throws NodeException {
+    static <T> T body(Context ctx, ObjectMapper json, Class<T> type) throws NodeException {
         try {
             return json.readValue(ctx.bodyAsBytes(), type);
         } catch (JacksonException e) {
@@ -145,7 +157,7 @@ public final class ControlApi implements AutoCloseable {
         }
     }
 
-    private static String required(@Nullable String value, String field) throws NodeException {
+    static String required(@Nullable String value, String field) throws NodeException {
         if (value == null || value.isBlank()) {
             throw new NodeException(NodeException.Kind.BAD_INPUT, "the request needs a \"" + field + "\" field");
         }

@@ -29,7 +29,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A running servent: the composition root that wires the host (TCP, Noise, Yamux) and its services
- * (identify, ping, perf) from the data directory and configuration, serves the control API and
+ * (identify, ping, perf, and the peer-to-peer {@link NetworkServices}: DHT, gossipsub, relay,
+ * AutoNAT, mDNS, bootstrap) from the data directory and configuration, serves the control API and
  * publishes {@code daemon.json}. Used by {@code servent start} and, in-process, by tests and
  * {@code servent demo}.
  *
@@ -46,6 +47,7 @@ public final class Daemon implements AutoCloseable {
     private final IdentifyService identify;
     private final PingService ping;
     private final PerfService perf;
+    private final NetworkServices network;
     private final NodeService service;
     private @Nullable ControlApi api;
     private @Nullable RuntimeInfo runtime;
@@ -65,6 +67,7 @@ public final class Daemon implements AutoCloseable {
         this.identify = new IdentifyService(host, config.agent());
         this.ping = new PingService(host);
         this.perf = new PerfService(host);
+        this.network = new NetworkServices(host, config.services());
         this.service = new NodeService(host, ping, perf, config.agent(), this::requestShutdown);
     }
 
@@ -113,7 +116,16 @@ public final class Daemon implements AutoCloseable {
         } catch (IOException e) {
             throw listenFailure(e);
         }
-        ControlApi started = ControlApi.start(service, token, config.api());
+        network.start();
+        ControlApi started = ControlApi.start(
+                service,
+                new ControlApi.Services(
+                        host,
+                        network,
+                        new DhtService(host, network.dht().orElse(null)),
+                        new PubsubService(network.pubsub().orElse(null))),
+                token,
+                config.api());
         api = started;
         String apiUrl = "http://"
                 + ControlApi.hostPort(new InetSocketAddress(config.api().getAddress(), started.port()));
@@ -158,6 +170,10 @@ public final class Daemon implements AutoCloseable {
 
     public BasicHost host() {
         return host;
+    }
+
+    public NetworkServices network() {
+        return network;
     }
 
     public NodeService service() {
@@ -218,6 +234,7 @@ public final class Daemon implements AutoCloseable {
             if (serving != null) {
                 closeQuietly("control API", serving);
             }
+            closeQuietly("network services", network);
             closeQuietly("identify", identify);
             closeQuietly("ping", ping);
             closeQuietly("perf", perf);

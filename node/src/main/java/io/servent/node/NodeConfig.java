@@ -22,6 +22,8 @@ import java.util.Set;
  * @param highWater start trimming above this many connections ({@code [limits].high_water})
  * @param gracePeriod new connections are never trimmed before this age
  * @param limits the host's hard resource limits ({@code [limits].max_*})
+ * @param services the peer-to-peer services and their settings (bootstrap, mDNS, DHT, pubsub, relay,
+ *     AutoNAT)
  */
 public record NodeConfig(
         List<Multiaddr> listen,
@@ -31,7 +33,8 @@ public record NodeConfig(
         int lowWater,
         int highWater,
         Duration gracePeriod,
-        HostLimits limits) {
+        HostLimits limits,
+        NetworkServicesConfig services) {
 
     /** Port of the libp2p listeners by default (the port IPFS and many libp2p nodes use). */
     public static final int DEFAULT_P2P_PORT = 4001;
@@ -72,7 +75,8 @@ public record NodeConfig(
                 host.lowWater(),
                 host.highWater(),
                 host.gracePeriod(),
-                host.limits());
+                host.limits(),
+                NetworkServicesConfig.defaults());
     }
 
     /** The host configuration these settings describe. */
@@ -85,11 +89,11 @@ public record NodeConfig(
     }
 
     public NodeConfig withListen(List<Multiaddr> value) {
-        return new NodeConfig(value, api, agent, logLevel, lowWater, highWater, gracePeriod, limits);
+        return new NodeConfig(value, api, agent, logLevel, lowWater, highWater, gracePeriod, limits, services);
     }
 
     public NodeConfig withApi(InetSocketAddress value) {
-        return new NodeConfig(listen, value, agent, logLevel, lowWater, highWater, gracePeriod, limits);
+        return new NodeConfig(listen, value, agent, logLevel, lowWater, highWater, gracePeriod, limits, services);
     }
 
     public NodeConfig withApiPort(int port) {
@@ -97,22 +101,26 @@ public record NodeConfig(
     }
 
     public NodeConfig withAgent(String value) {
-        return new NodeConfig(listen, api, value, logLevel, lowWater, highWater, gracePeriod, limits);
+        return new NodeConfig(listen, api, value, logLevel, lowWater, highWater, gracePeriod, limits, services);
     }
 
     public NodeConfig withLogLevel(String value) {
-        return new NodeConfig(listen, api, agent, value, lowWater, highWater, gracePeriod, limits);
+        return new NodeConfig(listen, api, agent, value, lowWater, highWater, gracePeriod, limits, services);
     }
 
     public NodeConfig withWatermarks(int low, int high) {
-        return new NodeConfig(listen, api, agent, logLevel, low, high, gracePeriod, limits);
+        return new NodeConfig(listen, api, agent, logLevel, low, high, gracePeriod, limits, services);
     }
 
     public NodeConfig withGracePeriod(Duration value) {
-        return new NodeConfig(listen, api, agent, logLevel, lowWater, highWater, value, limits);
+        return new NodeConfig(listen, api, agent, logLevel, lowWater, highWater, value, limits, services);
+    }
+
+    public NodeConfig withServices(NetworkServicesConfig value) {
+        return new NodeConfig(listen, api, agent, logLevel, lowWater, highWater, gracePeriod, limits, value);
     }
 
     public NodeConfig withLimits(HostLimits value) {
-        return new NodeConfig(listen, api, agent, logLevel, lowWater, highWater, gracePeriod, value);
+        return new NodeConfig(listen, api, agent, logLevel, lowWater, highWater, gracePeriod, value, services);
     }
 }

@@ -58,7 +58,26 @@ class ConfigFileTest {
                 "# max_streams_per_peer = 1024",
                 "# max_inbound_stream_handlers = 8192",
                 "# max_buffered_bytes_per_connection = \"32MiB\"",
-                "# listen = \"127.0.0.1:4080\"")) {
+                "# listen = \"127.0.0.1:4080\"",
+                "# bootstrap = []",
+                "# min_connections = 4",
+                "[mdns]\n",
+                "# enabled = true",
+                "# interfaces = []",
+                "[dht]\n",
+                "# mode = \"auto\"",
+                "[pubsub]\n",
+                "[relay]\n",
+                "# service = false",
+                "# max_reservations = 128",
+                "# circuit_duration_seconds = 120",
+                "# circuit_data = \"128KiB\"",
+                "# client = true",
+                "# static = []",
+                "[autonat]\n",
+                "# max_requests_per_minute = 30",
+                "# max_requests_per_peer_per_minute = 3",
+                "# force_reachability = \"auto\"")) {
             assertThat(template).contains(key);
         }
     }
@@ -111,7 +130,8 @@ class ConfigFileTest {
         assertThatThrownBy(() -> ConfigFile.read(file, DEFAULTS))
                 .isInstanceOf(StartupException.class)
                 .hasMessageContaining(file.toString())
-                .hasMessageContaining("[network].lissten: unknown key (known in [network]: listen)")
+                .hasMessageContaining(
+                        "[network].lissten: unknown key (known in [network]: listen, bootstrap, min_connections)")
                 .hasMessageContaining("[limitz]: unknown section");
     }
 
@@ -137,6 +157,81 @@ class ConfigFileTest {
                 .hasMessageContaining("[limits].max_connections: must be a positive whole number, not -1")
                 .hasMessageContaining("[limits].max_streams_per_peer: must be a positive whole number, not \"many\"")
                 .hasMessageContaining("[limits].max_buffered_bytes_per_connection: must be at least 256KiB");
+    }
+
+    @Test
+    void readsTheNetworkServices() throws Exception {
+        String relay = "/ip4/127.0.0.1/tcp/4001/p2p/12D3KooWD3eckifWpRn9wQpMG9R9hX3sD158z7EqHWmweQAJU5SA";
+        NetworkServicesConfig s =
+                ConfigFile.parse("""
+                [network]
+                bootstrap = ["%s", "/ip4/127.0.0.1/tcp/4002"]
+                min_connections = 0
+                [mdns]
+                enabled = false
+                interfaces = ["lo"]
+                [dht]
+                enabled = true
+                mode = "Client"
+                [pubsub]
+                enabled = false
+                [relay]
+                service = true
+                max_reservations = 7
+                circuit_duration_seconds = 0
+                circuit_data = "1MiB"
+                client = false
+                static = ["%s"]
+                [autonat]
+                service = false
+                max_requests_per_minute = 9
+                max_requests_per_peer_per_minute = 2
+                force_reachability = "private"
+                """.formatted(relay, relay), DEFAULTS, "t").services();
+        assertThat(s.bootstrap()).hasSize(2);
+        assertThat(s.minConnections()).isZero();
+        assertThat(s.mdns()).isFalse();
+        assertThat(s.mdnsInterfaces()).containsExactly("lo");
+        assertThat(s.dhtMode()).isEqualTo(NetworkServicesConfig.DhtMode.CLIENT);
+        assertThat(s.pubsub()).isFalse();
+        assertThat(s.relayService()).isTrue();
+        assertThat(s.relayConfig().maxReservations()).isEqualTo(7);
+        assertThat(s.relayConfig().limit().duration()).isZero();
+        assertThat(s.relayConfig().limit().data()).isEqualTo(1 << 20);
+        assertThat(s.relayClient()).isFalse();
+        assertThat(s.relayStatic()).containsExactly(Multiaddr.parse(relay));
+        assertThat(s.autonatService()).isFalse();
+        assertThat(s.autonatConfig().maxRequestsPerWindow()).isEqualTo(9);
+        assertThat(s.autonatConfig().maxRequestsPerPeerPerWindow()).isEqualTo(2);
+        assertThat(s.forceReachability()).isEqualTo(io.servent.p2p.autonat.Reachability.PRIVATE);
+    }
+
+    @Test
+    void badServiceValuesAreNamedByKey() {
+        assertThatThrownBy(() -> ConfigFile.parse("""
+                        [network]
+                        bootstrap = "/ip4/1.2.3.4/tcp/1"
+                        min_connections = -2
+                        [mdns]
+                        enabled = "yes"
+                        [dht]
+                        mode = "sometimes"
+                        [relay]
+                        static = ["/ip4/1.2.3.4/tcp/1"]
+                        circuit_data = "lots"
+                        [autonat]
+                        force_reachability = "maybe"
+                        forceReachability = "private"
+                        """, DEFAULTS, "servent.toml"))
+                .isInstanceOf(StartupException.class)
+                .hasMessageContaining("[network].bootstrap: must be a list of multiaddrs")
+                .hasMessageContaining("[network].min_connections: must be a whole number of at least 0, not -2")
+                .hasMessageContaining("[mdns].enabled: must be true or false, not \"yes\"")
+                .hasMessageContaining("[dht].mode: must be \"auto\", \"client\" or \"server\"; not \"sometimes\"")
+                .hasMessageContaining("[relay].static: '/ip4/1.2.3.4/tcp/1' must end in /p2p/<PeerId>")
+                .hasMessageContaining("[relay].circuit_data: ")
+                .hasMessageContaining("[autonat].force_reachability: must be \"auto\", \"public\" or \"private\"")
+                .hasMessageContaining("[autonat].forceReachability: unknown key");
     }
 
     @Test

@@ -50,7 +50,16 @@ class ControlApiTest {
     }
 
     static NodeConfig loopback(NodeConfig c) {
-        return c.withListen(List.of(Multiaddr.parse("/ip4/127.0.0.1/tcp/0"))).withApiPort(0);
+        // mDNS would find every other test's daemons on this machine.
+        return c.withListen(List.of(Multiaddr.parse("/ip4/127.0.0.1/tcp/0")))
+                .withApiPort(0)
+                .withServices(c.services().withMdns(false));
+    }
+
+    /** {@link #loopback(NodeConfig)} with {@code services} changed further. */
+    static NodeConfig loopback(NodeConfig c, java.util.function.UnaryOperator<NetworkServicesConfig> services) {
+        NodeConfig l = loopback(c);
+        return l.withServices(services.apply(l.services()));
     }
 
     private HttpResponse<String> call(Daemon d, String method, String path, String body, String token)
@@ -94,6 +103,17 @@ class ControlApiTest {
             {"POST", "ping"},
             {"POST", "perf"},
             {"POST", "shutdown"},
+            {"POST", "dht/find-peer"},
+            {"POST", "dht/provide"},
+            {"GET", "dht/providers/bafkqaaa"},
+            {"POST", "dht/put"},
+            {"GET", "dht/get/servent/x"},
+            {"GET", "dht/stats"},
+            {"POST", "pubsub/publish"},
+            {"GET", "pubsub/peers/t"},
+            {"GET", "pubsub/topics"},
+            {"GET", "pubsub/subscribe/t"},
+            {"GET", "network"},
             {"GET", "nonexistent"}
         }) {
             for (String token : new String[] {"", "wrong", token(b)}) {

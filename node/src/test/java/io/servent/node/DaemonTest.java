@@ -37,6 +37,60 @@ class DaemonTest {
     }
 
     @Test
+    void closeEndsEveryServiceThread() throws Exception {
+        Daemon a = Daemon.start(temp.resolve("a"), ControlApiTest::loopback);
+        Daemon b = Daemon.start(
+                temp.resolve("b"),
+                c -> ControlApiTest.loopback(
+                        c, s -> s.withBootstrap(a.addresses()).withRelayService(true)));
+        io.servent.p2p.testing.Await.until(
+                Duration.ofSeconds(30),
+                () -> a.network().dht().orElseThrow().routingTableSize() == 1
+                        && b.network().dht().orElseThrow().routingTableSize() == 1
+                        && a.network()
+                                .pubsub()
+                                .orElseThrow()
+                                .peers()
+                                .contains(b.host().peerId()),
+                "the two daemons share the DHT and gossipsub");
+        // A client streaming a topic when the daemon stops sees its stream end.
+        java.net.http.HttpResponse<java.io.InputStream> stream = ApiCalls.http()
+                .send(
+                        ApiCalls.request(a, "pubsub/subscribe/t").GET().build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofInputStream());
+        assertThat(stream.statusCode()).isEqualTo(200);
+        java.util.concurrent.CompletableFuture<byte[]> rest = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return stream.body().readAllBytes();
+            } catch (java.io.IOException e) {
+                return new byte[0];
+            }
+        });
+        b.close();
+        a.close();
+        rest.get(20, TimeUnit.SECONDS);
+        for (Daemon d : List.of(a, b)) {
+            assertThat(d.network().isTerminated()).as("%s's services ended", d).isTrue();
+            assertThat(d.host().liveThreadCount()).as("%s's host threads", d).isZero();
+        }
+    }
+
+    @Test
+    void servicesThatAreOffSaySoWith503() throws Exception {
+        try (Daemon bare = Daemon.start(
+                temp.resolve("bare"), c -> ControlApiTest.loopback(c).withServices(NetworkServicesConfig.none()))) {
+            assertThat(ApiCalls.error(bare, "GET", "dht/stats", "", 503)).contains("[dht].enabled = false");
+            assertThat(ApiCalls.error(bare, "GET", "pubsub/topics", "", 503)).contains("[pubsub].enabled = false");
+            assertThat(ApiCalls.error(bare, "GET", "pubsub/subscribe/t", "", 503))
+                    .contains("[pubsub].enabled = false");
+            var network = ApiCalls.get(bare, "network");
+            assertThat(network.get("dht").get("enabled").asBoolean()).isFalse();
+            assertThat(network.get("dht").get("mode").isNull()).isTrue();
+            assertThat(bare.host().protocols()).doesNotContain("/ipfs/kad/1.0.0", "/meshsub/1.1.0");
+        }
+    }
+
+    @Test
     void aPortInUseIsExplainedAndNothingIsLeftBehind() throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             Path dir = temp.resolve("d");

@@ -286,4 +286,14 @@ public final class AutonatClient implements AutoCloseable {
             }
         }
     }
+
+    /** Whether the probe thread has ended (for shutdown tests): true before {@link #start()} and after {@link #close()}. */
+    public boolean isTerminated() {
+        lock.lock();
+        try {
+            return prober == null || !prober.isAlive();
+        } finally {
+            lock.unlock();
+        }
+    }
 }

@@ -302,7 +302,7 @@ public final class Gossipsub implements AutoCloseable {
     }
 
     /** Threads this instance still owns (for shutdown tests). */
-    int liveThreadCount() {
+    public int liveThreadCount() {
         return threads.size();
     }
 

@@ -460,10 +460,19 @@ public final class BasicHost implements Host {
         return List.copyOf(connectionsTo(peer));
     }
 
+    /**
+     * The connection new streams to {@code peer} use, chosen as go-libp2p does: a direct one before a
+     * relayed one, then the one carrying more streams, then the newest. Preferring the newest alone
+     * would pick a connection another peer opened only to probe us (an AutoNAT dial-back), which is
+     * idle and about to close.
+     */
     private Optional<HostConnection> openConnectionTo(PeerId peer) {
         return connectionsTo(peer).stream()
                 .filter(HostConnection::isOpen)
-                .max(Comparator.comparing(HostConnection::openedAt));
+                .max(Comparator.comparing(
+                                (HostConnection c) -> !c.remoteAddress().has(MultiaddrProtocol.P2P_CIRCUIT))
+                        .thenComparingInt(c -> c.streams().size())
+                        .thenComparing(HostConnection::openedAt));
     }
 
     @Override

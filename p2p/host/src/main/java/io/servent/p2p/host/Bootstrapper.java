@@ -425,7 +425,7 @@ public final class Bootstrapper implements AutoCloseable {
     }
 
     /** Threads still running (for shutdown tests). */
-    int liveThreadCount() {
+    public int liveThreadCount() {
         return threads.size();
     }
 

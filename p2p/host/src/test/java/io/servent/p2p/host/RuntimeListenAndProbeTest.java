@@ -73,6 +73,23 @@ class RuntimeListenAndProbeTest {
     }
 
     @Test
+    void newStreamsUseTheBusierConnectionNotANewIdleOne() throws Exception {
+        BasicHost a = hosts.start();
+        BasicHost b = hosts.start();
+        io.servent.p2p.api.Connection busy = b.connect(addressOf(a));
+        try (Stream open = busy.newStream(ECHO)) {
+            // Without /p2p/ the host cannot reuse a connection: a second one opens, as a probe's would.
+            io.servent.p2p.api.Connection idle = b.connect(a.listenAddresses().get(0));
+            assertThat(idle.id()).isNotEqualTo(busy.id());
+            assertThat(b.connections(a.peerId())).hasSize(2);
+            try (Stream next = b.newStream(a.peerId(), ECHO)) {
+                assertThat(next.connection().id()).isEqualTo(busy.id());
+            }
+            open.closeWrite();
+        }
+    }
+
+    @Test
     void aProbeFailsWhereNothingListensOrAnotherPeerAnswers() throws Exception {
         BasicHost a = hosts.start();
         BasicHost b = hosts.start();

@@ -814,7 +814,7 @@ public final class MdnsDiscovery implements AutoCloseable {
     }
 
     /** Threads still running (for shutdown tests). */
-    int liveThreadCount() {
+    public int liveThreadCount() {
         return threads.size();
     }
 
