@@ -5,9 +5,11 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
 import io.javalin.json.JavalinJackson;
 import java.net.BindException;
 import java.net.InetSocketAddress;
+import java.util.List;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -59,15 +61,25 @@ public final class ControlApi implements AutoCloseable {
 
     /** Starts serving {@code service} on {@code address}; port 0 picks a free port. */
     static ControlApi start(NodeService service, ApiToken token, InetSocketAddress address) throws StartupException {
+        return start(service, new ApiAccess(token, java.time.Clock.systemUTC()), address, List.of());
+    }
+
+    /** Serves {@code service} and the {@code features}' routes, admitting requests through {@code access}. */
+    static ControlApi start(NodeService service, ApiAccess access, InetSocketAddress address, List<ApiRoutes> features)
+            throws StartupException {
         ObjectMapper json = mapper();
         Javalin app = Javalin.create(config -> {
             config.concurrency.useVirtualThreads = true;
             config.startup.showJavalinBanner = false;
             config.startup.showOldJavalinVersionWarning = false;
             config.http.maxRequestSize = MAX_REQUEST_BYTES;
+            config.http.prefer405over404 = true;
             config.jsonMapper(new JavalinJackson(json, true));
             config.jetty.modifyServer(server -> server.setStopTimeout(2_000));
-            config.routes.before(ctx -> authenticate(ctx, token));
+            config.routes.before(access::check);
+            for (ApiRoutes feature : features) {
+                feature.register(config, json);
+            }
             config.routes.get(PREFIX + "/id", ctx -> ctx.json(service.identity()));
             config.routes.get(PREFIX + "/peers", ctx -> ctx.json(service.peers()));
             config.routes.post(PREFIX + "/connect", ctx -> {
@@ -93,6 +105,10 @@ public final class ControlApi implements AutoCloseable {
             config.routes.exception(NodeException.class, (e, ctx) -> {
                 ctx.status(status(e.kind())).json(new ApiError(String.valueOf(e.getMessage())));
             });
+            config.routes.exception(HttpResponseException.class, (e, ctx) -> {
+                // Javalin's own refusals (no route, wrong method, body too large…) in our error shape.
+                ctx.status(e.getStatus()).json(new ApiError(javalinMessage(ctx, e)));
+            });
             config.routes.exception(Exception.class, (e, ctx) -> {
                 log.warn("control API {} {} failed", ctx.method(), ctx.path(), e);
                 ctx.status(500).json(new ApiError("internal error: " + e));
@@ -101,7 +117,9 @@ public final class ControlApi implements AutoCloseable {
                 // Our own 404s (unknown peer) already carry a JSON error; unmatched routes get one here.
                 String type = ctx.res().getContentType();
                 if (type == null || !type.startsWith("application/json")) {
-                    ctx.json(new ApiError("no such API route: " + ctx.method() + " " + ctx.path()));
+                    ctx.json(new ApiError(
+                            (ctx.path().startsWith("/api") ? "no such API route: " : "there is nothing at ")
+                                    + ctx.method() + " " + ctx.path()));
                 }
             });
             config.routes.error(405, ctx -> ctx.json(new ApiError(ctx.method() + " is not allowed on " + ctx.path())));
@@ -121,20 +139,24 @@ public final class ControlApi implements AutoCloseable {
         return new ControlApi(app);
     }
 
+    /**
+     * Every registered HTTP route as {@code "METHOD /path"} (before/after filters excluded), for the
+     * test that holds {@code openapi.json} to the real routes.
+     */
+    List<String> routes() {
+        return app.unsafe.internalRouter.allHttpHandlers().stream()
+                .map(p -> p.endpoint)
+                .filter(e -> e.method.isHttpMethod())
+                .map(e -> e.method.name() + " " + e.path)
+                .sorted()
+                .toList();
+    }
+
     public int port() {
         return app.port();
     }
 
-    private static void authenticate(Context ctx, ApiToken token) throws NodeException {
-        String header = ctx.header("Authorization");
-        if (header == null || !token.matchesHeader(header)) {
-            throw new NodeException(
-                    NodeException.Kind.UNAUTHORIZED,
-                    "missing or wrong API token: send 'Authorization: Bearer <token>' with the token from api.token");
-        }
-    }
-
-    private static <T> T body(Context ctx, ObjectMapper json, Class<T> type) throws NodeException {
+    static <T> T body(Context ctx, ObjectMapper json, Class<T> type) throws NodeException {
         try {
             return json.readValue(ctx.bodyAsBytes(), type);
         } catch (JacksonException e) {
@@ -145,17 +167,29 @@ public final class ControlApi implements AutoCloseable {
         }
     }
 
-    private static String required(@Nullable String value, String field) throws NodeException {
+    static String required(@Nullable String value, String field) throws NodeException {
         if (value == null || value.isBlank()) {
             throw new NodeException(NodeException.Kind.BAD_INPUT, "the request needs a \"" + field + "\" field");
         }
         return value;
     }
 
+    private static String javalinMessage(Context ctx, HttpResponseException e) {
+        return switch (e.getStatus()) {
+            case 404 ->
+                (ctx.path().startsWith("/api") ? "no such API route: " : "there is nothing at ") + ctx.method() + " "
+                        + ctx.path();
+            case 405 -> ctx.method() + " is not allowed on " + ctx.path();
+            case 413 -> "the request body is larger than " + MAX_REQUEST_BYTES / 1024 + " KiB";
+            default -> String.valueOf(e.getMessage());
+        };
+    }
+
     static int status(NodeException.Kind kind) {
         return switch (kind) {
             case BAD_INPUT -> 400;
             case UNAUTHORIZED -> 401;
+            case FORBIDDEN -> 403;
             case NOT_FOUND -> 404;
             case UNREACHABLE -> 502;
             case UNAVAILABLE -> 503;

@@ -48,6 +48,7 @@ public final class Daemon implements AutoCloseable {
     private final PerfService perf;
     private final NodeService service;
     private @Nullable ControlApi api;
+    private volatile @Nullable ApiFeatures features;
     private @Nullable RuntimeInfo runtime;
     private final AtomicBoolean closing = new AtomicBoolean();
     private final CountDownLatch closed = new CountDownLatch(1);
@@ -95,7 +96,8 @@ public final class Daemon implements AutoCloseable {
             PrivateKey key = dir.loadOrCreateIdentity();
             ApiToken token = dir.loadOrCreateToken();
             daemon = new Daemon(dir, config, lock, key);
-            daemon.run(token);
+            daemon.features = ApiFeatures.open(daemon.host, dir, config, token);
+            daemon.run(daemon.features);
             return daemon;
         } catch (StartupException | RuntimeException e) {
             if (daemon != null) {
@@ -107,13 +109,13 @@ public final class Daemon implements AutoCloseable {
         }
     }
 
-    private void run(ApiToken token) throws StartupException {
+    private void run(ApiFeatures parts) throws StartupException {
         try {
             host.start();
         } catch (IOException e) {
             throw listenFailure(e);
         }
-        ControlApi started = ControlApi.start(service, token, config.api());
+        ControlApi started = ControlApi.start(service, parts.access(), config.api(), parts.routes(this::loginUrl));
         api = started;
         String apiUrl = "http://"
                 + ControlApi.hostPort(new InetSocketAddress(config.api().getAddress(), started.port()));
@@ -160,6 +162,15 @@ public final class Daemon implements AutoCloseable {
         return host;
     }
 
+    /** The running control API (for tests that inspect its routes). */
+    ControlApi controlApi() {
+        ControlApi serving = api;
+        if (serving == null) {
+            throw new IllegalStateException("the daemon is not running");
+        }
+        return serving;
+    }
+
     public NodeService service() {
         return service;
     }
@@ -190,6 +201,27 @@ public final class Daemon implements AutoCloseable {
         return info.apiUrl();
     }
 
+    /**
+     * A fresh one-time link that logs a browser into the web UI (sets the token cookie); valid once,
+     * for a day.
+     */
+    public String loginUrl() {
+        ApiFeatures parts = features;
+        if (parts == null) {
+            throw new IllegalStateException("the daemon is not running");
+        }
+        return apiUrl() + WebUiRoutes.LOGIN + "?token=" + parts.access().newLoginCode();
+    }
+
+    /** The bus for live events ({@code GET /api/v1/events}); services publish on it. */
+    public EventBus events() {
+        ApiFeatures parts = features;
+        if (parts == null) {
+            throw new IllegalStateException("the daemon is not running");
+        }
+        return parts.events();
+    }
+
     /** Starts closing on a new thread and returns at once (for the API's shutdown route and signals). */
     public void requestShutdown() {
         if (!closing.get()) {
@@ -217,6 +249,10 @@ public final class Daemon implements AutoCloseable {
             ControlApi serving = api;
             if (serving != null) {
                 closeQuietly("control API", serving);
+            }
+            ApiFeatures parts = features;
+            if (parts != null) {
+                closeQuietly("files, events and metrics", parts);
             }
             closeQuietly("identify", identify);
             closeQuietly("ping", ping);
