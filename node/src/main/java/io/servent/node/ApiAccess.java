@@ -22,8 +22,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Who may use the control API, and from where. A request is admitted when it carries the API token,
- * as {@code Authorization: Bearer <token>} (the CLI, scripts, Prometheus) or as the {@value
- * #COOKIE} cookie (the web UI). A browser gets that cookie from a one-time login link, {@code
+ * as {@code Authorization: Bearer <token>} (the CLI, scripts, Prometheus) or as the {@code
+ * servent_token_<port>} cookie (the web UI; cookies are shared by every port of a host, so the name
+ * carries the API's port and two daemons on one machine do not log each other out). A browser gets that cookie from a one-time login link, {@code
  * /login?token=<code>}, which the daemon prints at start: the code works once, expires after {@link
  * #CODE_LIFETIME}, and is not the API token, so a link left in a terminal's scrollback or a browser's
  * history is useless after its first use.
@@ -38,7 +39,7 @@ import org.jspecify.annotations.Nullable;
  * <p>Thread-safe.
  */
 final class ApiAccess {
-    static final String COOKIE = "servent_token";
+    static final String COOKIE_PREFIX = "servent_token_";
     static final Duration CODE_LIFETIME = Duration.ofHours(24);
 
     /** Outstanding login codes; minting more drops the oldest. */
@@ -111,9 +112,14 @@ final class ApiAccess {
         codes.values().removeIf(expiry -> !now.isBefore(expiry));
     }
 
+    /** The cookie's name for the API on {@code port}. */
+    static String cookieName(int port) {
+        return COOKIE_PREFIX + port;
+    }
+
     /** The cookie a redeemed login sets: the API token, HttpOnly, SameSite=Strict, for the whole origin. */
-    Cookie loginCookie() {
-        return new Cookie(COOKIE, token.value(), "/", -1, false, true, null, SameSite.STRICT);
+    Cookie loginCookie(int port) {
+        return new Cookie(cookieName(port), token.value(), "/", -1, false, true, null, SameSite.STRICT);
     }
 
     /**
@@ -145,7 +151,7 @@ final class ApiAccess {
         if (header != null) {
             return token.matchesHeader(header);
         }
-        String cookie = ctx.cookie(COOKIE);
+        String cookie = ctx.cookie(cookieName(ctx.port()));
         return cookie != null && token.matchesHeader("Bearer " + cookie);
     }
 

@@ -52,7 +52,7 @@ final class WebUiRoutes implements ApiRoutes {
                         NodeException.Kind.UNAUTHORIZED,
                         "this login link was already used or has expired; run 'servent open' for a new one");
             }
-            ctx.cookie(access.loginCookie());
+            ctx.cookie(access.loginCookie(ctx.port()));
             ctx.redirect("/", HttpStatus.SEE_OTHER);
         });
         config.routes.post(ControlApi.PREFIX + "/login-link", ctx -> ctx.json(new LoginLink(loginUrl.get())));

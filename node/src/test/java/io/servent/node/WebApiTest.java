@@ -94,13 +94,25 @@ class WebApiTest {
         assertThat(login.headers().firstValue("Location")).hasValue("/");
         String cookie = login.headers().firstValue("Set-Cookie").orElseThrow();
         assertThat(cookie)
-                .startsWith(ApiAccess.COOKIE + "=" + token(a))
+                .startsWith(ApiAccess.cookieName(URI.create(a.apiUrl()).getPort()) + "=" + token(a))
                 .contains("HttpOnly")
                 .containsIgnoringCase("SameSite=Strict");
 
-        HttpResponse<String> id = send(a, "GET", "/api/v1/id", "", "Cookie", ApiAccess.COOKIE + "=" + token(a));
+        HttpResponse<String> id = send(
+                a,
+                "GET",
+                "/api/v1/id",
+                "",
+                "Cookie",
+                ApiAccess.cookieName(URI.create(a.apiUrl()).getPort()) + "=" + token(a));
         assertThat(id.statusCode()).isEqualTo(200);
-        assertThat(send(a, "GET", "/api/v1/id", "", "Cookie", ApiAccess.COOKIE + "=wrong")
+        assertThat(send(
+                                a,
+                                "GET",
+                                "/api/v1/id",
+                                "",
+                                "Cookie",
+                                ApiAccess.cookieName(URI.create(a.apiUrl()).getPort()) + "=wrong")
                         .statusCode())
                 .isEqualTo(401);
 
