@@ -22,6 +22,12 @@ import picocli.CommandLine.Spec;
             ConnectCommand.class,
             PingCommand.class,
             PerfCommand.class,
+            ShareCommand.class,
+            UnshareCommand.class,
+            SharesCommand.class,
+            BrowseCommand.class,
+            ConfigCommand.class,
+            OpenCommand.class,
             DemoCommand.class
         },
         exitCodeListHeading = "%nExit codes:%n",

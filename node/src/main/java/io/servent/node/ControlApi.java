@@ -15,15 +15,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The local control API: HTTP + JSON on a loopback address, every request authenticated with the
- * bearer token from {@code api.token}, no CORS headers (so browsers keep other origins out). Routes
- * are thin: they parse, call {@link NodeService} and render. Handlers run on virtual threads.
- * Thread-safe.
+ * The local control API: HTTP + JSON on a loopback address. {@link ApiAccess} admits requests (the
+ * token as a bearer header or login cookie, no CORS, cross-site changes and foreign hosts refused).
+ * Core routes are thin: they parse, call {@link NodeService} and render; features add theirs as
+ * {@link ApiRoutes} groups (shares, events, metrics, settings, the web UI). Handlers run on virtual
+ * threads. Thread-safe.
  *
- * <p>Routes (all under {@code /api/v1}): {@code GET id}, {@code GET peers}, {@code POST connect},
- * {@code POST ping}, {@code POST perf}, {@code POST shutdown}. Errors are {@code {"error": "…"}}
- * with 400 (bad input), 401 (token), 404 (unknown peer or route), 502 (peer unreachable or
- * refused), 503 (this node refused), 504 (timeout).
+ * <p>Core routes (under {@code /api/v1}): {@code GET id}, {@code GET peers}, {@code POST connect},
+ * {@code POST ping}, {@code POST perf}, {@code POST shutdown}; all routes are in {@code openapi.json}.
+ * Errors are {@code {"error": "…"}} everywhere, Javalin's own included: 400 (bad input), 401
+ * (token), 403 (foreign origin or host), 404 (unknown peer or route), 405, 500, 502 (peer
+ * unreachable or refused), 503 (this node refused), 504 (timeout).
  */
 public final class ControlApi implements AutoCloseable {
     public static final String PREFIX = "/api/v1";
