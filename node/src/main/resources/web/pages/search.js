@@ -14,13 +14,17 @@ export async function render(root) {
   const status = h("div", { id: "search-status", class: "message", role: "status" });
   const results = h("div", { id: "search-results" });
   const form = h("form", { class: "inline", id: "search-form" }, h("label", {}, "Words", words), h("label", {}, "Where", mode), h("label", {}, "Type", type), go);
-  root.append(h("div", { class: "card" }, form, status), h("div", { class: "card" }, results));
+  const resultsCard = h("div", { class: "card", hidden: true }, results);
+  root.append(h("div", { class: "card" }, form, status), resultsCard);
 
   const byCid = new Map();
   let current = null;
   let timer = null;
   const stops = [];
-  const show = () => renderResults(results, [...byCid.values()]);
+  const show = () => {
+    resultsCard.hidden = false;
+    renderResults(results, [...byCid.values()]);
+  };
   stops.push(on("search-hit", (e) => {
     if (e.searchId !== current) return;
     merge(byCid, [e.result]);
