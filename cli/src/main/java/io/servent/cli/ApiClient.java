@@ -86,6 +86,18 @@ final class ApiClient {
     }
 
     Response post(String path, Object body, Duration timeout) throws CliException {
+        return withBody("POST", path, body, timeout);
+    }
+
+    Response put(String path, Object body, Duration timeout) throws CliException {
+        return withBody("PUT", path, body, timeout);
+    }
+
+    Response delete(String path, Duration timeout) throws CliException {
+        return send(HttpRequest.newBuilder(uri(path)).DELETE(), timeout);
+    }
+
+    private Response withBody(String method, String path, Object body, Duration timeout) throws CliException {
         byte[] json;
         try {
             json = mapper.writeValueAsBytes(body);
@@ -95,7 +107,7 @@ final class ApiClient {
         return send(
                 HttpRequest.newBuilder(uri(path))
                         .header("Content-Type", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofByteArray(json)),
+                        .method(method, HttpRequest.BodyPublishers.ofByteArray(json)),
                 timeout);
     }
 

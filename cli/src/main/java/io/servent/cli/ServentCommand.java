@@ -25,6 +25,12 @@ import picocli.CommandLine.Spec;
             DhtCommand.class,
             PubsubCommand.class,
             NetworkCommand.class,
+            ShareCommand.class,
+            UnshareCommand.class,
+            SharesCommand.class,
+            BrowseCommand.class,
+            ConfigCommand.class,
+            OpenCommand.class,
             DemoCommand.class
         },
         exitCodeListHeading = "%nExit codes:%n",

@@ -180,6 +180,7 @@ final class StartCommand implements Callable<Integer> {
             out.println((i == 0 ? "  listening    " : "               ") + addresses.get(i));
         }
         out.println("  control API  " + daemon.apiUrl() + " (token in " + dir.display() + "/api.token)");
+        out.println("  web UI       " + daemon.loginUrl() + " (one-time login link; 'servent open' makes another)");
         out.println("  data         " + dir.display());
         out.println("Stop with Ctrl-C or 'servent stop"
                 + (dir.root()

@@ -117,6 +117,57 @@ class ServentIT {
 
     @Test
     @Order(3)
+    void shareBrowseUnshareConfigAndOpen() throws Exception {
+        String addressOfA = addressOf(a);
+        String peerA = addressOfA.substring(addressOfA.lastIndexOf('/') + 1);
+        ok("connect", "--data", b.data.toString(), addressOfA);
+        Path folder = java.nio.file.Files.createDirectories(work.resolve("to share"));
+        java.nio.file.Files.writeString(folder.resolve("song.mp3"), "tra la la ".repeat(5000));
+        ServentJar.Result share = ok("share", "--data", a.data.toString(), folder.toString());
+        assertThat(share.out()).contains("sharing " + folder.toRealPath()).contains("with everyone");
+        assertThat(servent(
+                                "share",
+                                "--data",
+                                a.data.toString(),
+                                work.resolve("nope").toString())
+                        .err())
+                .contains("there is no folder");
+
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+        String shares;
+        do {
+            shares = ok("shares", "--data", a.data.toString()).out();
+        } while (!shares.contains("indexed") && System.nanoTime() < deadline);
+        assertThat(shares)
+                .contains("ID")
+                .contains(folder.toRealPath().toString())
+                .contains("everyone")
+                .contains("indexed");
+
+        ServentJar.Result browse = ok("browse", "--data", b.data.toString(), peerA);
+        assertThat(browse.out()).contains("to share/song.mp3").contains("audio").contains("1 file, 48.8 KiB");
+
+        ServentJar.Result unshare = ok("unshare", "--data", a.data.toString(), folder.toString());
+        assertThat(unshare.out()).contains("stopped sharing " + folder.toRealPath());
+        assertThat(ok("shares", "--data", a.data.toString()).out()).contains("nothing is shared");
+        assertThat(ok("browse", "--data", b.data.toString(), peerA).out()).contains("shares nothing");
+
+        ServentJar.Result config = ok("config", "--data", a.data.toString());
+        assertThat(config.out())
+                .contains("effective configuration")
+                .contains("[limits]")
+                .contains("max_connections = ");
+        ServentJar.Result local =
+                ok("config", "--data", work.resolve("no-daemon").toString());
+        assertThat(local.out()).contains("no daemon is running").contains("level = \"info\"");
+
+        assertThat(a.stdout()).contains("web UI       http://127.0.0.1:").contains("/login?token=");
+        assertThat(ok("open", "--data", a.data.toString()).out())
+                .containsPattern("http://127\\.0\\.0\\.1:\\d+/login\\?token=");
+    }
+
+    @Test
+    @Order(3)
     void failuresAreExplainedWithoutStackTraces() throws Exception {
         ServentJar.Result refused = servent("ping", "--data", b.data.toString(), "/ip4/127.0.0.1/tcp/1");
         assertThat(refused.exitCode()).isEqualTo(1);

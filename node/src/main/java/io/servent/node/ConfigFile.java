@@ -392,9 +392,17 @@ public final class ConfigFile {
 
     /** The commented file written on first run: every key, commented out, at its default. */
     public static String template(NodeConfig defaults) {
+        return render(defaults, defaults);
+    }
+
+    /**
+     * The file for {@code config}: the documented template, with the keys whose value differs from
+     * {@code defaults} written out and the others commented out at their default.
+     */
+    public static String render(NodeConfig config, NodeConfig defaults) {
         StringBuilder out = new StringBuilder();
         out.append("""
-                # servent configuration (TOML). Written on first run by servent %s.
+                # servent configuration (TOML). Written by servent %s.
                 # Every setting is listed, commented out, with its default value: uncomment a line to change
                 # it. Command-line flags (servent start --listen, --api-port, --log-level, --bootstrap, --[no-]mdns)
                 # override this file.
@@ -406,13 +414,41 @@ public final class ConfigFile {
                 out.append("\n[").append(section).append("]\n");
             }
             s.doc().lines().forEach(line -> out.append("# ").append(line).append('\n'));
-            out.append("# ")
+            String value = s.defaultValue().apply(config);
+            String standard = s.defaultValue().apply(defaults);
+            out.append(value.equals(standard) ? "# " : "")
                     .append(s.key())
                     .append(" = ")
-                    .append(s.defaultValue().apply(defaults))
+                    .append(value)
                     .append('\n');
         }
         return out.toString();
+    }
+
+    /** Every setting of {@code config} as {@code {section: {key: value}}}, the shape of the TOML file. */
+    public static ObjectNode toJson(NodeConfig config) {
+        StringBuilder toml = new StringBuilder();
+        String section = "";
+        for (Setting s : SETTINGS) {
+            if (!s.section().equals(section)) {
+                section = s.section();
+                toml.append("[").append(section).append("]\n");
+            }
+            toml.append(s.key())
+                    .append(" = ")
+                    .append(s.defaultValue().apply(config))
+                    .append('\n');
+        }
+        try {
+            return new TomlMapper().readValue(toml.toString(), ObjectNode.class);
+        } catch (JacksonException e) {
+            throw new IllegalStateException("the settings do not render as TOML: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    /** Parses settings given as JSON in the file's shape (for the settings API); same checks and messages. */
+    public static NodeConfig fromJson(ObjectNode settings, NodeConfig base, String origin) throws StartupException {
+        return parse(settings, base, origin);
     }
 
     // ---- value checks; each returns a problem or null ----

@@ -5,25 +5,29 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
 import io.javalin.json.JavalinJackson;
-import io.servent.p2p.api.Host;
 import java.net.BindException;
 import java.net.InetSocketAddress;
+import java.util.List;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The local control API: HTTP + JSON on a loopback address, every request authenticated with the
- * bearer token from {@code api.token}, no CORS headers (so browsers keep other origins out). Routes
- * are thin: they parse, call {@link NodeService} and render. Handlers run on virtual threads.
- * Thread-safe.
+ * The local control API: HTTP + JSON on a loopback address. {@link ApiAccess} admits requests (the
+ * token as a bearer header or login cookie, no CORS, cross-site changes and foreign hosts refused).
+ * Core routes are thin: they parse, call {@link NodeService} and render; features add theirs as
+ * {@link ApiRoutes} groups (shares, events, metrics, settings, the web UI). Handlers run on virtual
+ * threads. Thread-safe.
  *
- * <p>Routes (all under {@code /api/v1}): {@code GET id}, {@code GET peers}, {@code POST connect},
+ * <p>Core routes (under {@code /api/v1}): {@code GET id}, {@code GET peers}, {@code POST connect},
  * {@code POST ping}, {@code POST perf}, {@code POST shutdown}; the DHT's ({@link DhtRoutes}),
- * gossipsub's ({@link PubsubRoutes}) and {@code GET network} ({@link NetworkRoutes}). Errors are {@code {"error": "…"}}
- * with 400 (bad input), 401 (token), 404 (unknown peer or route), 502 (peer unreachable or
- * refused), 503 (this node refused), 504 (timeout).
+ * gossipsub's ({@link PubsubRoutes}) and {@code GET network} ({@link NetworkRoutes}) come in as a feature;
+ * all routes are in {@code openapi.json}.
+ * Errors are {@code {"error": "…"}} everywhere, Javalin's own included: 400 (bad input), 401
+ * (token), 403 (foreign origin or host), 404 (unknown peer or route), 405, 500, 502 (peer
+ * unreachable or refused), 503 (this node refused), 504 (timeout).
  */
 public final class ControlApi implements AutoCloseable {
     public static final String PREFIX = "/api/v1";
@@ -59,14 +63,13 @@ public final class ControlApi implements AutoCloseable {
         return new ObjectMapper().enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
     }
 
-    /** The routes of the peer-to-peer services, registered beside the node's own. */
-    record Services(Host host, NetworkServices network, DhtService dht, PubsubService pubsub) {}
+    /** Starts serving {@code service} on {@code address}; port 0 picks a free port. */
+    static ControlApi start(NodeService service, ApiToken token, InetSocketAddress address) throws StartupException {
+        return start(service, new ApiAccess(token, java.time.Clock.systemUTC()), address, List.of());
+    }
 
-    /**
-     * Starts serving {@code service} and the {@code network} services' routes on {@code address}; port
-     * 0 picks a free port.
-     */
-    static ControlApi start(NodeService service, Services network, ApiToken token, InetSocketAddress address)
+    /** Serves {@code service} and the {@code features}' routes, admitting requests through {@code access}. */
+    static ControlApi start(NodeService service, ApiAccess access, InetSocketAddress address, List<ApiRoutes> features)
             throws StartupException {
         ObjectMapper json = mapper();
         Javalin app = Javalin.create(config -> {
@@ -74,9 +77,13 @@ public final class ControlApi implements AutoCloseable {
             config.startup.showJavalinBanner = false;
             config.startup.showOldJavalinVersionWarning = false;
             config.http.maxRequestSize = MAX_REQUEST_BYTES;
+            config.http.prefer405over404 = true;
             config.jsonMapper(new JavalinJackson(json, true));
             config.jetty.modifyServer(server -> server.setStopTimeout(2_000));
-            config.routes.before(ctx -> authenticate(ctx, token));
+            config.routes.before(access::check);
+            for (ApiRoutes feature : features) {
+                feature.register(config, json);
+            }
             config.routes.get(PREFIX + "/id", ctx -> ctx.json(service.identity()));
             config.routes.get(PREFIX + "/peers", ctx -> ctx.json(service.peers()));
             config.routes.post(PREFIX + "/connect", ctx -> {
@@ -99,11 +106,12 @@ public final class ControlApi implements AutoCloseable {
                 ctx.status(202).json(new ShutdownResponse("stopping"));
                 service.shutdown();
             });
-            DhtRoutes.register(config.routes, network.dht(), json);
-            PubsubRoutes.register(config.routes, network.pubsub(), json);
-            NetworkRoutes.register(config.routes, network.host(), network.network());
             config.routes.exception(NodeException.class, (e, ctx) -> {
                 ctx.status(status(e.kind())).json(new ApiError(String.valueOf(e.getMessage())));
+            });
+            config.routes.exception(HttpResponseException.class, (e, ctx) -> {
+                // Javalin's own refusals (no route, wrong method, body too large…) in our error shape.
+                ctx.status(e.getStatus()).json(new ApiError(javalinMessage(ctx, e)));
             });
             config.routes.exception(Exception.class, (e, ctx) -> {
                 log.warn("control API {} {} failed", ctx.method(), ctx.path(), e);
@@ -113,7 +121,9 @@ public final class ControlApi implements AutoCloseable {
                 // Our own 404s (unknown peer) already carry a JSON error; unmatched routes get one here.
                 String type = ctx.res().getContentType();
                 if (type == null || !type.startsWith("application/json")) {
-                    ctx.json(new ApiError("no such API route: " + ctx.method() + " " + ctx.path()));
+                    ctx.json(new ApiError(
+                            (ctx.path().startsWith("/api") ? "no such API route: " : "there is nothing at ")
+                                    + ctx.method() + " " + ctx.path()));
                 }
             });
             config.routes.error(405, ctx -> ctx.json(new ApiError(ctx.method() + " is not allowed on " + ctx.path())));
@@ -133,17 +143,22 @@ public final class ControlApi implements AutoCloseable {
         return new ControlApi(app);
     }
 
-    public int port() {
-        return app.port();
+    /**
+     * Every registered HTTP route as {@code "METHOD /path"} (before/after filters excluded), for the
+     * test that holds {@code openapi.json} to the real routes.
+     */
+    List<String> routes() {
+        return app.unsafe.internalRouter.allHttpHandlers().stream()
+                .map(p -> p.endpoint)
+                .filter(e -> e.method.isHttpMethod())
+                // Javalin's <name> (a parameter that may hold slashes) is {name} in OpenAPI.
+                .map(e -> e.method.name() + " " + e.path.replaceAll("<([^>]+)>", "{$1}"))
+                .sorted()
+                .toList();
     }
 
-    private static void authenticate(Context ctx, ApiToken token) throws NodeException {
-        String header = ctx.header("Authorization");
-        if (header == null || !token.matchesHeader(header)) {
-            throw new NodeException(
-                    NodeException.Kind.UNAUTHORIZED,
-                    "missing or wrong API token: send 'Authorization: Bearer <token>' with the token from api.token");
-        }
+    public int port() {
+        return app.port();
     }
 
     static <T> T body(Context ctx, ObjectMapper json, Class<T> type) throws NodeException {
@@ -164,10 +179,22 @@ public final class ControlApi implements AutoCloseable {
         return value;
     }
 
+    private static String javalinMessage(Context ctx, HttpResponseException e) {
+        return switch (e.getStatus()) {
+            case 404 ->
+                (ctx.path().startsWith("/api") ? "no such API route: " : "there is nothing at ") + ctx.method() + " "
+                        + ctx.path();
+            case 405 -> ctx.method() + " is not allowed on " + ctx.path();
+            case 413 -> "the request body is larger than " + MAX_REQUEST_BYTES / 1024 + " KiB";
+            default -> String.valueOf(e.getMessage());
+        };
+    }
+
     static int status(NodeException.Kind kind) {
         return switch (kind) {
             case BAD_INPUT -> 400;
             case UNAUTHORIZED -> 401;
+            case FORBIDDEN -> 403;
             case NOT_FOUND -> 404;
             case UNREACHABLE -> 502;
             case UNAVAILABLE -> 503;

@@ -50,6 +50,7 @@ public final class Daemon implements AutoCloseable {
     private final NetworkServices network;
     private final NodeService service;
     private @Nullable ControlApi api;
+    private volatile @Nullable ApiFeatures features;
     private @Nullable RuntimeInfo runtime;
     private final AtomicBoolean closing = new AtomicBoolean();
     private final CountDownLatch closed = new CountDownLatch(1);
@@ -98,7 +99,8 @@ public final class Daemon implements AutoCloseable {
             PrivateKey key = dir.loadOrCreateIdentity();
             ApiToken token = dir.loadOrCreateToken();
             daemon = new Daemon(dir, config, lock, key);
-            daemon.run(token);
+            daemon.features = ApiFeatures.open(daemon.host, dir, config, token);
+            daemon.run(daemon.features);
             return daemon;
         } catch (StartupException | RuntimeException e) {
             if (daemon != null) {
@@ -110,22 +112,22 @@ public final class Daemon implements AutoCloseable {
         }
     }
 
-    private void run(ApiToken token) throws StartupException {
+    private void run(ApiFeatures parts) throws StartupException {
         try {
             host.start();
         } catch (IOException e) {
             throw listenFailure(e);
         }
         network.start();
-        ControlApi started = ControlApi.start(
-                service,
-                new ControlApi.Services(
-                        host,
-                        network,
-                        new DhtService(host, network.dht().orElse(null)),
-                        new PubsubService(network.pubsub().orElse(null))),
-                token,
-                config.api());
+        DhtService dht = new DhtService(host, network.dht().orElse(null));
+        PubsubService pubsub = new PubsubService(network.pubsub().orElse(null));
+        List<ApiRoutes> routes = new ArrayList<>(parts.routes(this::loginUrl));
+        routes.add((routesConfig, json) -> {
+            DhtRoutes.register(routesConfig.routes, dht, json);
+            PubsubRoutes.register(routesConfig.routes, pubsub, json);
+            NetworkRoutes.register(routesConfig.routes, host, network);
+        });
+        ControlApi started = ControlApi.start(service, parts.access(), config.api(), routes);
         api = started;
         String apiUrl = "http://"
                 + ControlApi.hostPort(new InetSocketAddress(config.api().getAddress(), started.port()));
@@ -176,6 +178,15 @@ public final class Daemon implements AutoCloseable {
         return network;
     }
 
+    /** The running control API (for tests that inspect its routes). */
+    ControlApi controlApi() {
+        ControlApi serving = api;
+        if (serving == null) {
+            throw new IllegalStateException("the daemon is not running");
+        }
+        return serving;
+    }
+
     public NodeService service() {
         return service;
     }
@@ -206,6 +217,27 @@ public final class Daemon implements AutoCloseable {
         return info.apiUrl();
     }
 
+    /**
+     * A fresh one-time link that logs a browser into the web UI (sets the token cookie); valid once,
+     * for a day.
+     */
+    public String loginUrl() {
+        ApiFeatures parts = features;
+        if (parts == null) {
+            throw new IllegalStateException("the daemon is not running");
+        }
+        return apiUrl() + WebUiRoutes.LOGIN + "?token=" + parts.access().newLoginCode();
+    }
+
+    /** The bus for live events ({@code GET /api/v1/events}); services publish on it. */
+    public EventBus events() {
+        ApiFeatures parts = features;
+        if (parts == null) {
+            throw new IllegalStateException("the daemon is not running");
+        }
+        return parts.events();
+    }
+
     /** Starts closing on a new thread and returns at once (for the API's shutdown route and signals). */
     public void requestShutdown() {
         if (!closing.get()) {
@@ -233,6 +265,10 @@ public final class Daemon implements AutoCloseable {
             ControlApi serving = api;
             if (serving != null) {
                 closeQuietly("control API", serving);
+            }
+            ApiFeatures parts = features;
+            if (parts != null) {
+                closeQuietly("files, events and metrics", parts);
             }
             closeQuietly("network services", network);
             closeQuietly("identify", identify);

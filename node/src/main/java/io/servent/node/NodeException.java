@@ -14,6 +14,8 @@ public final class NodeException extends Exception {
         BAD_INPUT,
         /** The request lacks the API token or carries a wrong one. */
         UNAUTHORIZED,
+        /** The request came from somewhere it may not (another site, a foreign Host header). */
+        FORBIDDEN,
         /** No such peer (not connected, no known address) or no such route. */
         NOT_FOUND,
         /** The peer could not be reached, refused, failed the handshake or does not speak the protocol. */

@@ -172,9 +172,7 @@ class NetworkServicesTest {
             received.add(JSON.readTree(event));
         }
         // gossipsub does not order messages: one may take a direct link, the next a two-hop path.
-        assertThat(received)
-                .extracting(m -> m.get("data").asText())
-                .containsExactlyInAnyOrder("m0", "m1", "m2");
+        assertThat(received).extracting(m -> m.get("data").asText()).containsExactlyInAnyOrder("m0", "m1", "m2");
         assertThat(received).allSatisfy(m -> {
             assertThat(m.get("from").asText()).isEqualTo(peer(1));
             assertThat(m.get("topic").asText()).isEqualTo(topic);
