@@ -94,6 +94,9 @@ final class SwarmDownload {
     private @Nullable Thread runner;
     private final ArrayDeque<long[]> samples = new ArrayDeque<>();
     private boolean diskPaused;
+    private long duplicates;
+    private long startedNanos = System.nanoTime();
+    private final Map<PeerId, Long> blocksFrom = new HashMap<>();
 
     private volatile @Nullable FileChannel part;
 
@@ -189,6 +192,7 @@ final class SwarmDownload {
             stopping = false;
             peerFailure = null;
             samples.clear();
+            startedNanos = System.nanoTime();
             Thread t = Thread.ofVirtual().name("download-" + id).unstarted(this::run);
             runner = t;
             t.start();
@@ -877,6 +881,7 @@ final class SwarmDownload {
                         }
                     }
                     peer.measured(block.size(), System.nanoTime());
+                    duplicates++;
                 } finally {
                     lock.unlock();
                 }
@@ -925,6 +930,7 @@ final class SwarmDownload {
             }
             if (peer != null) {
                 peer.measured(block.size(), System.nanoTime());
+                blocksFrom.merge(peer.peer, 1L, Long::sum);
             }
             changed.signalAll();
         } finally {
@@ -1106,7 +1112,7 @@ final class SwarmDownload {
                 Files.createLink(target, source);
                 Files.delete(source);
                 syncDirectory(directory);
-                log.info("download {}: finished {} ({} bytes)", id, target, size);
+                logFinished(target);
                 return target;
             } catch (FileAlreadyExistsException e) {
                 continue;
@@ -1120,6 +1126,23 @@ final class SwarmDownload {
             }
         }
         throw new IOException("no free name for " + name + " in " + directory);
+    }
+
+    private void logFinished(Path target) {
+        lock.lock();
+        try {
+            double seconds = (System.nanoTime() - startedNanos) / 1e9;
+            log.info(
+                    "download {}: finished {} ({} bytes, {} s this run, {} duplicate blocks, blocks per peer {})",
+                    id,
+                    target,
+                    size,
+                    String.format(java.util.Locale.ROOT, "%.2f", seconds),
+                    duplicates,
+                    blocksFrom.values());
+        } finally {
+            lock.unlock();
+        }
     }
 
     static String numbered(String name, int n) {

@@ -22,7 +22,7 @@ import java.util.concurrent.TimeUnit;
  *
  * <ul>
  *   <li>{@code seed <file> <data dir>}: shares the file's directory, serves it on an ephemeral port
- *       and prints {@code ready <multiaddr with /p2p> <root cid>}; serves until stdin closes.
+ *       and prints {@code ready <multiaddr with /p2p> <root cid>}; serves until the process is killed.
  *   <li>{@code get <root cid> <destination dir> <data dir> <multiaddr>...}: downloads from those
  *       seeders and prints {@code done bytes=<n> seconds=<s> mbps=<MB/s>}.
  * </ul>
@@ -67,10 +67,7 @@ public final class FilesSwarmBench {
                     new BlockExchange(host, new SharedBlockProvider(index, store, true, id -> {}))) {
                 System.out.println("ready " + host.listenAddresses().get(0).withPeerId(host.peerId()) + " " + root);
                 System.out.flush();
-                while (System.in.read() >= 0) {
-                    // serve until the driver closes our stdin
-                }
-                System.err.println("seeder served " + exchange.blocksServed() + " blocks");
+                new CountDownLatch(1).await(); // serve until the driver kills the process
             }
         }
     }
