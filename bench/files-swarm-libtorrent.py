@@ -5,8 +5,9 @@
   seed <torrent> <dir holding the file>     prints "ready <port>", seeds until killed
   get  <torrent> <dest dir> <port>...       downloads from 127.0.0.1:<port>..., prints "done bytes=… seconds=… mbps=…"
 
-Settings are libtorrent's defaults except what a loopback swarm needs: no DHT/LSD/UPnP/NAT-PMP,
-listening on 127.0.0.1 only, and several peers allowed on one IP (all seeders are 127.0.0.1).
+Settings are libtorrent's defaults (LT_PROFILE=high: its high_performance_seed() preset) except what a
+loopback swarm needs: no DHT/LSD/UPnP/NAT-PMP, listening on 127.0.0.1 only, several peers allowed
+on one IP (all seeders are 127.0.0.1), and TCP only (servent runs on TCP; uTP is LEDBAT-paced).
 """
 import os
 import sys
@@ -16,16 +17,20 @@ import libtorrent as lt
 
 
 def session():
-    s = lt.session({
+    settings = lt.high_performance_seed() if os.environ.get("LT_PROFILE") == "high" else {}
+    settings.update({
         "listen_interfaces": "127.0.0.1:0",
         "enable_dht": False,
         "enable_lsd": False,
         "enable_upnp": False,
         "enable_natpmp": False,
         "allow_multiple_connections_per_ip": True,
+        # TCP, as servent uses: uTP's LEDBAT backs off on the queuing delay of a busy loopback.
+        "enable_outgoing_utp": False,
+        "enable_incoming_utp": False,
         "alert_mask": lt.alert.category_t.error_notification,
     })
-    return s
+    return lt.session(settings)
 
 
 def make(path, out):

@@ -44,6 +44,7 @@ public final class BlockExchange implements AutoCloseable {
     public static final String PROTOCOL_ID = "/servent/blocks/1.0.0";
 
     static final Duration WRITE_TIMEOUT = Duration.ofSeconds(60);
+    static final int SENDERS_PER_STREAM = 2;
     private static final int MAX_TRACKED_PEERS = 10_000;
 
     /** What the serving side knows about roots beyond single blocks: bitfields, sources, interest. */
@@ -119,7 +120,7 @@ public final class BlockExchange implements AutoCloseable {
         Set<Session> sessions = subscribers.get(root);
         if (sessions != null) {
             for (Session s : sessions) {
-                s.announce(index);
+                s.announce(root, index);
             }
         }
     }
@@ -166,8 +167,11 @@ public final class BlockExchange implements AutoCloseable {
         /** Queued wants in arrival order; the value says whether only a have/don't-have is wanted. */
         private final LinkedHashMap<Cid, Boolean> wants = new LinkedHashMap<>();
 
-        private final List<Integer> announced = new ArrayList<>();
-        private final List<Cid> subscribed = new ArrayList<>();
+        /** Leaves announced since the last flush, per subscribed root (guarded by lock). */
+        private final Map<Cid, List<Integer>> announced = new LinkedHashMap<>();
+        /** Roots this stream asked about; written by the reader, read on unsubscribe. */
+        private final List<Cid> subscribed = new java.util.concurrent.CopyOnWriteArrayList<>();
+
         private boolean closed;
 
         Session(Stream stream, PeerLimits limits) {
@@ -179,8 +183,14 @@ public final class BlockExchange implements AutoCloseable {
         void run() throws IOException {
             stream.setReadTimeout(config.idleTimeout());
             stream.setWriteTimeout(WRITE_TIMEOUT);
-            Thread sender =
-                    Thread.ofVirtual().name("blocks-sender-" + stream.id()).start(this::send);
+            // Two senders per stream: one reads and verifies the next block while the other writes,
+            // so a single downloader's pipeline keeps both cores busy (responses may come in any order).
+            List<Thread> sender = new ArrayList<>();
+            for (int i = 0; i < SENDERS_PER_STREAM; i++) {
+                sender.add(Thread.ofVirtual()
+                        .name("blocks-sender-" + stream.id() + "-" + i)
+                        .start(this::send));
+            }
             try {
                 while (true) {
                     Optional<byte[]> bytes = LengthPrefixed.read(stream.in(), BlockExchangeCodec.MAX_REQUEST_BYTES);
@@ -263,11 +273,12 @@ public final class BlockExchange implements AutoCloseable {
             }
         }
 
-        void announce(int index) {
+        void announce(Cid root, int index) {
             lock.lock();
             try {
-                if (announced.size() < BlockExchangeCodec.MAX_ANNOUNCED) {
-                    announced.add(index);
+                List<Integer> list = announced.computeIfAbsent(root, r -> new ArrayList<>());
+                if (list.size() < BlockExchangeCodec.MAX_ANNOUNCED) {
+                    list.add(index); // beyond that the peer learns the rest from its next bitfield
                 }
                 changed.signalAll();
             } finally {
@@ -275,13 +286,13 @@ public final class BlockExchange implements AutoCloseable {
             }
         }
 
-        /** The sender: serves queued wants one at a time and flushes announcements in between. */
+        /** A sender: serves queued wants one at a time and flushes announcements in between. */
         private void send() {
             try {
                 while (true) {
                     @Nullable Cid cid;
                     boolean haveOnly;
-                    List<Integer> haves;
+                    Map<Cid, List<Integer>> haves;
                     lock.lock();
                     try {
                         while (!closed && wants.isEmpty() && announced.isEmpty()) {
@@ -290,7 +301,7 @@ public final class BlockExchange implements AutoCloseable {
                         if (closed && wants.isEmpty()) {
                             return;
                         }
-                        haves = List.copyOf(announced);
+                        haves = new LinkedHashMap<>(announced);
                         announced.clear();
                         if (wants.isEmpty()) {
                             cid = null;
@@ -305,8 +316,8 @@ public final class BlockExchange implements AutoCloseable {
                     } finally {
                         lock.unlock();
                     }
-                    if (!haves.isEmpty() && !subscribed.isEmpty()) {
-                        write(BlockExchangeCodec.encode(new BlockExchangeCodec.HaveLeaves(subscribed.get(0), haves)));
+                    for (Map.Entry<Cid, List<Integer>> e : haves.entrySet()) {
+                        write(BlockExchangeCodec.encode(new BlockExchangeCodec.HaveLeaves(e.getKey(), e.getValue())));
                     }
                     if (cid != null) {
                         serveOne(cid, haveOnly);
@@ -351,7 +362,7 @@ public final class BlockExchange implements AutoCloseable {
         }
 
         /** Lets the sender drain what was asked (or stops it at once on a reset) and waits for it. */
-        private void finish(Thread sender, boolean reset) {
+        private void finish(List<Thread> senders, boolean reset) {
             lock.lock();
             try {
                 closed = true;
@@ -365,14 +376,19 @@ public final class BlockExchange implements AutoCloseable {
             if (reset) {
                 stream.reset();
             }
-            try {
-                if (!sender.join(Duration.ofSeconds(reset ? 5 : 120))) {
-                    sender.interrupt();
+            long deadline =
+                    System.nanoTime() + Duration.ofSeconds(reset ? 5 : 120).toNanos();
+            for (Thread sender : senders) {
+                try {
+                    long left = Math.max(1, deadline - System.nanoTime());
+                    if (!sender.join(Duration.ofNanos(left))) {
+                        sender.interrupt();
+                        stream.reset();
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
                     stream.reset();
                 }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                stream.reset();
             }
             if (!reset) {
                 try {

@@ -99,6 +99,8 @@ final class SwarmDownload {
     private final Map<PeerId, Long> blocksFrom = new HashMap<>();
 
     private volatile @Nullable FileChannel part;
+    /** The stream of a DAG node request in flight, reset by {@link #stop} so stopping never waits on it. */
+    private volatile @Nullable Stream nodeRequest;
 
     SwarmDownload(Downloads owner, DownloadStore.Row row) {
         this.owner = owner;
@@ -210,6 +212,10 @@ final class SwarmDownload {
             stopping = true;
             changed.signalAll();
             t = runner;
+            Stream pending = nodeRequest;
+            if (pending != null) {
+                pending.reset();
+            }
             if (state == DownloadState.RUNNING) {
                 state = next;
             }
@@ -510,6 +516,10 @@ final class SwarmDownload {
         Stream stream = null;
         try {
             stream = host().newStream(peer, BlockExchange.PROTOCOL_ID);
+            nodeRequest = stream;
+            if (isStopping()) {
+                return Optional.empty();
+            }
             stream.setReadTimeout(owner.config().requestTimeout());
             stream.setWriteTimeout(owner.config().requestTimeout());
             LengthPrefixed.write(
@@ -538,6 +548,7 @@ final class SwarmDownload {
             log.debug("download {}: node {} from {} failed: {}", id, cid, peer, e.toString());
             return Optional.empty();
         } finally {
+            nodeRequest = null;
             if (stream != null) {
                 stream.reset();
             }

@@ -6,6 +6,8 @@ import io.servent.p2p.api.Stream;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
 
@@ -17,6 +19,9 @@ import org.jspecify.annotations.Nullable;
  * <p>Thread-safe: writes go under a write lock; measurements are guarded by the download's lock.
  */
 final class SwarmPeer {
+    /** Responses of one peer handled at once (each up to one block in memory). */
+    static final int WORKERS = 2;
+
     final PeerId peer;
     private final SwarmDownload download;
     private final ReentrantLock writeLock = new ReentrantLock();
@@ -47,6 +52,8 @@ final class SwarmPeer {
 
     private void run() {
         @Nullable Throwable failure = null;
+        Semaphore workers = new Semaphore(WORKERS);
+        AtomicReference<@Nullable Throwable> workerFailure = new AtomicReference<>();
         try {
             Stream s = download.host().newStream(peer, BlockExchange.PROTOCOL_ID);
             stream = s;
@@ -58,16 +65,37 @@ final class SwarmPeer {
             s.setWriteTimeout(BlockExchange.WRITE_TIMEOUT);
             send(BlockExchangeCodec.Request.open(download.root));
             download.onConnected(this);
-            while (!closed) {
+            while (!closed && workerFailure.get() == null) {
                 Optional<byte[]> bytes = LengthPrefixed.read(s.in(), BlockExchangeCodec.MAX_RESPONSE_BYTES);
                 if (bytes.isEmpty()) {
                     break;
                 }
-                download.onResponse(this, BlockExchangeCodec.decodeResponse(bytes.get()));
+                // Responses are handled (decoded, verified, written) by up to WORKERS threads while
+                // this one reads the next: hashing and the disk write overlap the network.
+                workers.acquire();
+                byte[] message = bytes.get();
+                Thread.ofVirtual().start(() -> {
+                    try {
+                        download.onResponse(this, BlockExchangeCodec.decodeResponse(message));
+                    } catch (IOException | RuntimeException e) {
+                        workerFailure.compareAndSet(null, e);
+                        s.reset();
+                    } finally {
+                        workers.release();
+                    }
+                });
             }
         } catch (IOException | RuntimeException e) {
             failure = e;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            failure = e;
         } finally {
+            workers.acquireUninterruptibly(WORKERS);
+            if (failure == null || workerFailure.get() != null) {
+                Throwable w = workerFailure.get();
+                failure = w != null ? w : failure;
+            }
             Stream s = stream;
             if (s != null) {
                 s.reset();

@@ -86,12 +86,15 @@ class DownloadsTest {
         Cid root = seeders.get(0).root;
         assertThat(seeders).allSatisfy(s -> assertThat(s.root).isEqualTo(root));
 
+        long t0 = System.nanoTime();
         DownloadInfo created = dl.downloads.create(root, "movie.mkv", dl.destination, false);
         assertThat(created.state()).isIn(DownloadState.QUEUED, DownloadState.RUNNING);
         dl.watcher.await(created.id(), i -> i.bytesDone() >= SIZE / 4, WAIT);
         seeders.get(0).host.close();
 
         DownloadInfo done = dl.watcher.await(created.id(), i -> i.state() == DownloadState.DONE, WAIT);
+        // The global token bucket (12 MiB/s, 3 MiB burst) paced 24 MiB over at least 1.75 s.
+        assertThat(System.nanoTime() - t0).isGreaterThan(Duration.ofMillis(1700).toNanos());
         assertThat(done.path()).contains(dl.destination.resolve("movie.mkv"));
         assertThat(Files.readAllBytes(done.path().orElseThrow())).isEqualTo(content);
         assertThat(done.bytesDone()).isEqualTo(SIZE);
@@ -162,6 +165,47 @@ class DownloadsTest {
         assertThat(dl.downloads.reputation().of(liar.peerId()).orElseThrow().badBlocks())
                 .isPositive();
         assertThat(dl.downloads.reputation().banned(good.get(0).host.peerId())).isFalse();
+    }
+
+    @Test
+    void aSourceThatStallsIsDroppedAndItsRequestsGoElsewhere() throws IOException {
+        List<SwarmNet.Seeder> good = seeders(1);
+        BasicHost staller = net.host();
+        staller.setStreamHandler(BlockExchange.PROTOCOL_ID, stream -> {
+            while (true) {
+                Optional<byte[]> bytes = LengthPrefixed.read(stream.in(), BlockExchangeCodec.MAX_REQUEST_BYTES);
+                if (bytes.isEmpty()) {
+                    return;
+                }
+                BlockExchangeCodec.Request r = BlockExchangeCodec.decodeRequest(bytes.get());
+                if (r.bitfield().isPresent()) {
+                    LengthPrefixed.write(
+                            stream.out(),
+                            BlockExchangeCodec.encode(
+                                    new BlockExchangeCodec.Bitfield(r.bitfield().get(), true, 0, new BitSet())));
+                }
+                for (Cid c : r.wantBlock()) {
+                    if (c.codec() != Cid.RAW) {
+                        LengthPrefixed.write(stream.out(), BlockExchangeCodec.encodeHaves(List.of(), List.of(c)));
+                    }
+                    // Leaves: silence.
+                }
+                stream.out().flush();
+            }
+        });
+        List<Host> peers = new ArrayList<>(hosts(good));
+        peers.add(0, staller);
+        SwarmNet.Downloader dl = downloader(slow().withDownloadBytesPerSecond(6L << 20), peers, DiskSpace.system());
+
+        long id = dl.downloads
+                .create(good.get(0).root, "movie.mkv", dl.destination, false)
+                .id();
+        DownloadInfo done = dl.watcher.await(id, i -> i.state() == DownloadState.DONE, WAIT);
+
+        assertThat(Files.readAllBytes(done.path().orElseThrow())).isEqualTo(content);
+        assertThat(dl.downloads.reputation().of(staller.peerId()).orElseThrow().stalls())
+                .isPositive();
+        assertThat(dl.downloads.reputation().banned(staller.peerId())).isFalse();
     }
 
     @Test
