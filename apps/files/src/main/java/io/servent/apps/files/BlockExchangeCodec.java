@@ -61,7 +61,24 @@ final class BlockExchangeCodec {
     }
 
     /** A block as received: the bytes are NOT verified yet (see {@link Block#verify}). */
-    record BlockData(Cid cid, byte[] data) {}
+    static final class BlockData {
+        private final Cid cid;
+        private final byte[] data;
+
+        BlockData(Cid cid, byte[] data) {
+            this.cid = cid;
+            this.data = data;
+        }
+
+        Cid cid() {
+            return cid;
+        }
+
+        /** The received bytes (owned by this value, not copied: blocks are large). */
+        byte[] data() {
+            return data;
+        }
+    }
 
     /** Which leaves of {@code root} a peer has: all of them, or the set bits of {@code bits}. */
     record Bitfield(Cid root, boolean complete, int leaves, BitSet bits) {

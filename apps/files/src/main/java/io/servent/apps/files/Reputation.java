@@ -16,7 +16,7 @@ public final class Reputation {
     public static final int MAX_PEERS = 10_000;
 
     /** One peer's record. */
-    public record Record(long verifiedBytes, int badBlocks, int stalls) {
+    public record Standing(long verifiedBytes, int badBlocks, int stalls) {
         /** Crude but monotone: good bytes count, bad blocks dominate. */
         public double score() {
             return Math.log1p(verifiedBytes / 1e6) - 10.0 * badBlocks - 1.0 * stalls;
@@ -24,14 +24,14 @@ public final class Reputation {
     }
 
     private final ReentrantLock lock = new ReentrantLock();
-    private final LinkedHashMap<PeerId, Record> peers = new LinkedHashMap<>(16, 0.75f, true) {
+    private final LinkedHashMap<PeerId, Standing> peers = new LinkedHashMap<>(16, 0.75f, true) {
         @Override
-        protected boolean removeEldestEntry(Map.Entry<PeerId, Record> eldest) {
+        protected boolean removeEldestEntry(Map.Entry<PeerId, Standing> eldest) {
             return size() > MAX_PEERS;
         }
     };
 
-    public Optional<Record> of(PeerId peer) {
+    public Optional<Standing> of(PeerId peer) {
         lock.lock();
         try {
             return Optional.ofNullable(peers.get(peer));
@@ -45,21 +45,21 @@ public final class Reputation {
     }
 
     void verified(PeerId peer, long bytes) {
-        update(peer, r -> new Record(r.verifiedBytes() + bytes, r.badBlocks(), r.stalls()));
+        update(peer, r -> new Standing(r.verifiedBytes() + bytes, r.badBlocks(), r.stalls()));
     }
 
     void badBlock(PeerId peer) {
-        update(peer, r -> new Record(r.verifiedBytes(), r.badBlocks() + 1, r.stalls()));
+        update(peer, r -> new Standing(r.verifiedBytes(), r.badBlocks() + 1, r.stalls()));
     }
 
     void stalled(PeerId peer) {
-        update(peer, r -> new Record(r.verifiedBytes(), r.badBlocks(), r.stalls() + 1));
+        update(peer, r -> new Standing(r.verifiedBytes(), r.badBlocks(), r.stalls() + 1));
     }
 
-    private void update(PeerId peer, java.util.function.UnaryOperator<Record> change) {
+    private void update(PeerId peer, java.util.function.UnaryOperator<Standing> change) {
         lock.lock();
         try {
-            peers.put(peer, change.apply(peers.getOrDefault(peer, new Record(0, 0, 0))));
+            peers.put(peer, change.apply(peers.getOrDefault(peer, new Standing(0, 0, 0))));
         } finally {
             lock.unlock();
         }

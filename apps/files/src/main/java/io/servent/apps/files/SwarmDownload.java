@@ -28,6 +28,7 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -52,10 +53,11 @@ import org.slf4j.LoggerFactory;
  */
 final class SwarmDownload {
     private static final Logger log = LoggerFactory.getLogger(SwarmDownload.class);
-    private static final long PERSIST_NANOS = 500_000_000L;
+    private static final long PERSIST_NANOS = 1_000_000_000L;
     private static final long PUBLISH_NANOS = 500_000_000L;
     private static final int MAX_CANDIDATES = 500;
     private static final int MAX_PEER_FAILURES = 5;
+    private static final int WRITE_QUEUE = 32;
 
     /** The disk is full: the download pauses and keeps what it has. */
     static final class DiskFullException extends IOException {
@@ -99,6 +101,35 @@ final class SwarmDownload {
     private final Map<PeerId, Long> blocksFrom = new HashMap<>();
 
     private volatile @Nullable FileChannel part;
+
+    /** A verified leaf's bytes waiting for the writer, and the leaf indexes they fill. */
+    private static final class PendingWrite {
+        final byte[] bytes;
+        final List<Integer> indexes;
+
+        PendingWrite(byte[] bytes, List<Integer> indexes) {
+            this.bytes = bytes;
+            this.indexes = indexes;
+        }
+
+        byte[] bytes() {
+            return bytes;
+        }
+
+        List<Integer> indexes() {
+            return indexes;
+        }
+    }
+
+    /**
+     * Leaves written by one platform thread, so the network never waits on the disk (a write may
+     * stall for 100 ms while the file system commits a sync); bounded, so a slow disk slows the readers.
+     */
+    private final ArrayBlockingQueue<PendingWrite> writes = new ArrayBlockingQueue<>(WRITE_QUEUE);
+
+    private @Nullable Thread writer;
+    // Guarded by lock: leaves whose bytes are in the partial file (served, announced, persisted).
+    private final BitSet written = new BitSet();
     /** The stream of a DAG node request in flight, reset by {@link #stop} so stopping never waits on it. */
     private volatile @Nullable Stream nodeRequest;
 
@@ -273,7 +304,7 @@ final class SwarmDownload {
             if (s == null) {
                 return Optional.empty();
             }
-            return Optional.of(new BlockExchangeCodec.Bitfield(root, false, s.leaves(), s.done()));
+            return Optional.of(new BlockExchangeCodec.Bitfield(root, false, s.leaves(), (BitSet) written.clone()));
         } finally {
             lock.unlock();
         }
@@ -316,7 +347,7 @@ final class SwarmDownload {
                 return Optional.empty();
             }
             for (int i : indexes) {
-                if (s.isDone(i)) {
+                if (written.get(i)) {
                     leaf = leaves.get(i);
                     break;
                 }
@@ -373,8 +404,9 @@ final class SwarmDownload {
             }
         } finally {
             closePeers();
+            stopWriter();
             try {
-                persistDone(true);
+                persistDone();
             } catch (IOException e) {
                 log.warn("download {}: cannot record progress: {}", id, e.getMessage());
             }
@@ -452,6 +484,8 @@ final class SwarmDownload {
             size = list.isEmpty() ? 0 : list.get(list.size() - 1).end();
             bytesDone = doneBytes;
             scheduler = new SwarmScheduler(list.size(), done, sequential, new SplittableRandom());
+            written.clear();
+            written.or(done);
         } finally {
             lock.unlock();
         }
@@ -559,6 +593,7 @@ final class SwarmDownload {
         Files.createDirectories(directory);
         part = FileChannel.open(
                 partFile(), StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        startWriter();
         // Leaves that arrived before (e.g. a single-leaf root fetched as a node) are used, not refetched.
         List<Integer> local = new ArrayList<>();
         lock.lock();
@@ -594,7 +629,7 @@ final class SwarmDownload {
             try {
                 failure = peerFailure;
                 SwarmScheduler s = scheduler;
-                complete = s == null || s.complete();
+                complete = s == null || (s.complete() && written.cardinality() == s.leaves());
             } finally {
                 lock.unlock();
             }
@@ -608,7 +643,7 @@ final class SwarmDownload {
             connectMore(now);
             dropStalled(now);
             if (now - lastPersist >= PERSIST_NANOS) {
-                persistDone(false);
+                persistDone();
                 lastPersist = now;
             }
             if (now - lastPublish >= PUBLISH_NANOS) {
@@ -915,14 +950,7 @@ final class SwarmDownload {
                 return;
             }
         }
-        FileChannel channel = part;
-        if (channel == null) {
-            throw new IOException("the partial file is closed");
-        }
-        for (UnixFsLeaf leaf : targets) {
-            write(channel, bytes, leaf.offset());
-        }
-        List<Integer> newlyDone = new ArrayList<>();
+        List<Integer> claimed = new ArrayList<>();
         Map<PeerId, List<Cid>> cancels = new HashMap<>();
         lock.lock();
         try {
@@ -935,23 +963,25 @@ final class SwarmDownload {
                 for (PeerId other : s.received(from, i)) {
                     cancels.computeIfAbsent(other, k -> new ArrayList<>()).add(block.cid());
                 }
-                newlyDone.add(i);
-                pendingDone.add(i);
-                bytesDone += leaves.get(i).length();
+                claimed.add(i);
             }
             if (peer != null) {
                 peer.measured(block.size(), System.nanoTime());
                 blocksFrom.merge(peer.peer, 1L, Long::sum);
             }
-            changed.signalAll();
         } finally {
             lock.unlock();
         }
         if (peer != null) {
             owner.reputation().verified(peer.peer, block.size());
         }
-        for (int i : newlyDone) {
-            owner.exchange().announce(root, i);
+        if (!claimed.isEmpty()) {
+            try {
+                writes.put(new PendingWrite(bytes, claimed)); // back-pressure: a full queue slows the readers
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new java.io.InterruptedIOException("interrupted while queueing a write");
+            }
         }
         for (Map.Entry<PeerId, List<Cid>> e : cancels.entrySet()) {
             SwarmPeer other;
@@ -964,6 +994,90 @@ final class SwarmDownload {
             if (other != null) {
                 other.send(BlockExchangeCodec.Request.cancel(e.getValue()));
                 refill(other);
+            }
+        }
+    }
+
+    private void startWriter() {
+        writes.clear();
+        Thread t = Thread.ofPlatform().daemon().name("download-writer-" + id).unstarted(this::writeLoop);
+        writer = t;
+        t.start();
+    }
+
+    /** Lets the writer finish what is queued, then stops it. */
+    private void stopWriter() {
+        Thread t = writer;
+        if (t == null) {
+            return;
+        }
+        try {
+            writes.put(new PendingWrite(new byte[0], List.of()));
+            t.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            t.interrupt();
+        }
+        writer = null;
+    }
+
+    private void writeLoop() {
+        boolean failed = false;
+        while (true) {
+            PendingWrite w;
+            try {
+                w = writes.take();
+            } catch (InterruptedException e) {
+                return;
+            }
+            if (w.indexes().isEmpty()) {
+                return;
+            }
+            if (failed) {
+                continue; // the download is pausing; these leaves are fetched again on resume
+            }
+            try {
+                FileChannel channel = part;
+                if (channel == null) {
+                    throw new IOException("the partial file is closed");
+                }
+                List<UnixFsLeaf> targets = new ArrayList<>();
+                lock.lock();
+                try {
+                    for (int i : w.indexes()) {
+                        targets.add(leaves.get(i));
+                    }
+                } finally {
+                    lock.unlock();
+                }
+                for (UnixFsLeaf leaf : targets) {
+                    write(channel, w.bytes(), leaf.offset());
+                }
+                lock.lock();
+                try {
+                    for (int i : w.indexes()) {
+                        written.set(i);
+                        pendingDone.add(i);
+                        bytesDone += leaves.get(i).length();
+                    }
+                    changed.signalAll();
+                } finally {
+                    lock.unlock();
+                }
+                for (int i : w.indexes()) {
+                    owner.exchange().announce(root, i);
+                }
+            } catch (IOException | RuntimeException e) {
+                failed = true;
+                lock.lock();
+                try {
+                    if (peerFailure == null) {
+                        peerFailure = e instanceof IOException io ? io : new IOException(e.toString(), e);
+                    }
+                    changed.signalAll();
+                } finally {
+                    lock.unlock();
+                }
             }
         }
     }
@@ -1062,7 +1176,7 @@ final class SwarmDownload {
     }
 
     /** Makes written leaves durable, then records them as done (so a restart never refetches them). */
-    private void persistDone(boolean force) throws IOException {
+    private void persistDone() throws IOException {
         List<Integer> batch;
         lock.lock();
         try {
@@ -1114,7 +1228,7 @@ final class SwarmDownload {
             channel.truncate(size);
         }
         channel.force(true);
-        persistDone(true);
+        persistDone();
         closePart();
         Path source = partFile();
         for (int n = 0; n < 1000; n++) {
@@ -1126,7 +1240,7 @@ final class SwarmDownload {
                 logFinished(target);
                 return target;
             } catch (FileAlreadyExistsException e) {
-                continue;
+                // taken: try the next name
             } catch (UnsupportedOperationException e) {
                 if (Files.exists(target)) {
                     continue;
