@@ -7,6 +7,9 @@
 #
 #   bench/files-swarm.sh [work dir]      (default: a fresh directory under /tmp, removed at the end)
 #
+# servent's downloader JVM first fetches an untimed 128 MiB warm-up file from the same seeders (the JIT
+# must compile the hot paths; on a loaded machine that takes seconds); libtorrent is native code.
+#
 # Environment: SIZE_MIB=1024, ROUNDS=2 (alternating servent and libtorrent), SEEDERS="1 4",
 # STACKS="servent libtorrent", KEEP=1 keeps the work dir.
 set -euo pipefail
@@ -57,6 +60,9 @@ echo "== creating a ${SIZE_MIB} MiB file"
 mkdir -p "$WORK/src"
 head -c "$((SIZE_MIB << 20))" /dev/urandom > "$WORK/src/bench.bin"
 SUM="$(sha256sum "$WORK/src/bench.bin" | cut -d' ' -f1)"
+# servent's downloader first fetches this (untimed) so the JIT has compiled the hot paths; libtorrent
+# is native code and needs no warm-up. It lives in the shared directory but not in the torrent.
+head -c "$((128 << 20))" /dev/urandom > "$WORK/src/warmup.bin"
 "$PY" "$LT" make "$WORK/src/bench.bin" "$WORK/bench.torrent"
 
 # Waits for a "ready" line in a seeder's output file.
@@ -82,22 +88,22 @@ check() {
 }
 
 run_servent() {
-    local n="$1" run="$2" addrs=() root=""
+    local n="$1" run="$2" addrs=() root="" warm=""
     rm -rf "$WORK/sv"; mkdir -p "$WORK/sv"
     for i in $(seq 1 "$n"); do
         "$JAVA" "${JOPTS[@]}" -cp "$CP" io.servent.apps.files.FilesSwarmBench seed "$WORK/src/bench.bin" \
-            "$WORK/sv/seed$i" > "$WORK/sv/seed$i.out" 2> "$WORK/sv/seed$i.err" &
+            "$WORK/sv/seed$i" "$WORK/src/warmup.bin" > "$WORK/sv/seed$i.out" 2> "$WORK/sv/seed$i.err" &
         PIDS+=($!)
     done
     for i in $(seq 1 "$n"); do
-        read -r _ addr root < <(await_ready "$WORK/sv/seed$i.out")
+        read -r _ addr root warm < <(await_ready "$WORK/sv/seed$i.out")
         addrs+=("$addr")
     done
     local line
     line="$("$JAVA" "${JOPTS[@]}" -cp "$CP" io.servent.apps.files.FilesSwarmBench get "$root" "$WORK/sv/dest" \
-        "$WORK/sv/dl" "${addrs[@]}" 2> "$WORK/sv/get.err")"
+        "$WORK/sv/dl" "warmup=$warm" "${addrs[@]}" 2> "$WORK/sv/get.err")"
     stop_seeders
-    grep -h 'finished' "$WORK/sv/get.err" | sed 's/^/    /' || true
+    grep -h 'finished.*bench.bin' "$WORK/sv/get.err" | sed 's/^/    /' || true
     check "$WORK/sv/dest/bench.bin"
     echo "servent $n $run $(echo "$line" | sed -n 's/.*mbps=\([0-9.]*\).*/\1/p') $(echo "$line" | sed -n 's/.*seconds=\([0-9.]*\).*/\1/p')" \
         | tee -a "$WORK/results.txt"

@@ -21,10 +21,12 @@ import java.util.concurrent.TimeUnit;
  * downloader is its own JVM with a real host (TCP, Noise, Yamux on loopback).
  *
  * <ul>
- *   <li>{@code seed <file> <data dir>}: shares the file's directory, serves it on an ephemeral port
- *       and prints {@code ready <multiaddr with /p2p> <root cid>}; serves until the process is killed.
- *   <li>{@code get <root cid> <destination dir> <data dir> <multiaddr>...}: downloads from those
- *       seeders and prints {@code done bytes=<n> seconds=<s> mbps=<MB/s>}.
+ *   <li>{@code seed <file> <data dir> [<warm-up file>]}: shares the file's directory (which holds
+ *       the warm-up file too), serves it on an ephemeral port and prints {@code ready <multiaddr with
+ *       /p2p> <root cid> [<warm-up root cid>]}; serves until the process is killed.
+ *   <li>{@code get <root cid> <destination dir> <data dir> [warmup=<cid>] <multiaddr>...}: downloads
+ *       the warm-up file first if given (untimed: the JIT compiles the hot paths), then the file
+ *       from those seeders and prints {@code done bytes=<n> seconds=<s> mbps=<MB/s>}.
  * </ul>
  */
 public final class FilesSwarmBench {
@@ -32,7 +34,7 @@ public final class FilesSwarmBench {
 
     public static void main(String[] args) throws Exception {
         switch (args[0]) {
-            case "seed" -> seed(Path.of(args[1]), Path.of(args[2]));
+            case "seed" -> seed(Path.of(args[1]), Path.of(args[2]), args.length > 3 ? Path.of(args[3]) : null);
             case "get" ->
                 get(
                         Cid.parse(args[1]),
@@ -51,7 +53,7 @@ public final class FilesSwarmBench {
         return host;
     }
 
-    private static void seed(Path file, Path data) throws Exception {
+    private static void seed(Path file, Path data, @org.jspecify.annotations.Nullable Path warmup) throws Exception {
         Files.createDirectories(data);
         try (FilesDatabase db = FilesDatabase.open(data.resolve("files.db"));
                 BasicHost host = host()) {
@@ -61,15 +63,26 @@ public final class FilesSwarmBench {
             try (ShareIndexer indexer = new ShareIndexer(index, UnixFsLayout.defaults(), 2)) {
                 indexer.scan(share);
             }
-            Cid root = index.files(share.id()).get(0).root();
+            Cid root = rootOf(index, share, file);
+            String warm = warmup == null ? "" : " " + rootOf(index, share, warmup);
             BlockStore store = BlockStore.open(data.resolve("blocks"));
             try (BlockExchange exchange =
                     new BlockExchange(host, new SharedBlockProvider(index, store, true, id -> {}))) {
-                System.out.println("ready " + host.listenAddresses().get(0).withPeerId(host.peerId()) + " " + root);
+                System.out.println(
+                        "ready " + host.listenAddresses().get(0).withPeerId(host.peerId()) + " " + root + warm);
                 System.out.flush();
                 new CountDownLatch(1).await(); // serve until the driver kills the process
             }
         }
+    }
+
+    private static Cid rootOf(ShareIndex index, Share share, Path file) throws java.io.IOException {
+        String name = file.getFileName().toString();
+        return index.files(share.id()).stream()
+                .filter(f -> f.displayPath().endsWith("/" + name))
+                .findFirst()
+                .orElseThrow()
+                .root();
     }
 
     private static void get(Cid root, Path destination, Path data, List<String> seeders) throws Exception {
@@ -77,7 +90,12 @@ public final class FilesSwarmBench {
         try (FilesDatabase db = FilesDatabase.open(data.resolve("files.db"));
                 BasicHost host = host()) {
             List<PeerId> peers = new ArrayList<>();
+            @org.jspecify.annotations.Nullable Cid warmup = null;
             for (String s : seeders) {
+                if (s.startsWith("warmup=")) {
+                    warmup = Cid.parse(s.substring("warmup=".length()));
+                    continue;
+                }
                 Multiaddr a = Multiaddr.parse(s);
                 PeerId p = a.peerId().orElseThrow();
                 host.peerstore().addAddresses(p, List.of(a.withoutPeerId()), Peerstore.RECENTLY_CONNECTED_TTL);
@@ -94,11 +112,29 @@ public final class FilesSwarmBench {
                     ProviderSource.of(peers),
                     DownloadConfig.defaults())) {
                 downloads.subscribe(i -> {
-                    if (i.state() == DownloadState.DONE || i.state() == DownloadState.FAILED) {
+                    if (i.cid().equals(root)
+                            && (i.state() == DownloadState.DONE || i.state() == DownloadState.FAILED)) {
                         done.countDown();
                     }
                 });
                 downloads.start();
+                if (warmup != null) {
+                    Cid warmCid = warmup;
+                    CountDownLatch warm = new CountDownLatch(1);
+                    try (AutoCloseable sub = downloads.subscribe(i -> {
+                        if (i.cid().equals(warmCid) && i.state() == DownloadState.DONE) {
+                            warm.countDown();
+                        }
+                    })) {
+                        long w = downloads
+                                .create(warmup, "warmup.bin", destination, false)
+                                .id();
+                        if (!warm.await(5, TimeUnit.MINUTES)) {
+                            throw new IllegalStateException("the warm-up download did not finish");
+                        }
+                        downloads.cancel(w);
+                    }
+                }
                 long t0 = System.nanoTime();
                 long id =
                         downloads.create(root, "bench.bin", destination, false).id();
