@@ -64,6 +64,17 @@ final class DhtRun {
     private final List<SimPeer> retired = new ArrayList<>();
     private volatile long phaseStartNanos;
     private volatile boolean stopping;
+    /** Whether the churn phase runs: leaving peers are replaced and new peers get sessions. */
+    private volatile boolean churning;
+
+    private final KadConfig config = kadConfig();
+    private @Nullable SimNetwork network;
+    // What the network cost once built; the reports of every phase share them.
+    private long builtHeap;
+    private long builtRss;
+    private int builtThreads;
+    private long builtCpu;
+    private long builtWall;
 
     private record Departure(long atSimNanos, SimPeer peer) implements Comparable<Departure> {
         @Override
@@ -91,56 +102,87 @@ final class DhtRun {
         return KadConfig.defaults().withRequestTimeout(REQUEST_TIMEOUT).withLookupTimeout(LOOKUP_TIMEOUT);
     }
 
-    SimReport.Dht run() throws IOException, InterruptedException {
+    /**
+     * Builds the network and measures it: one report without churn, and with churn a second one for
+     * the same network during the churn phase (the first is its baseline).
+     */
+    List<SimReport.Dht> run() throws IOException, InterruptedException {
         ResourceUse before = ResourceUse.measure();
-        KadConfig config = kadConfig();
+        List<SimReport.Dht> reports = new ArrayList<>();
         try (SimNetwork network = new SimNetwork(scenario.latency(), scenario.jitter(), scenario.seed(), 32, 64)) {
-            List<SimPeer> started = build(network, config);
-            ResourceUse built = ResourceUse.measure();
-            progress.printf(
-                    "%s: %d peers joined (%s) in %.1f s, %d failed%n",
-                    scenario.name(),
-                    started.size(),
-                    scenario.join(),
-                    (built.wallNanos() - before.wallNanos()) / 1e9,
-                    joinFailures.get());
-            Measured measured = measure(network, config);
-            ResourceUse after = ResourceUse.measure();
-            double meanTable = meanTableSize();
-            List<SimPeer> all = new ArrayList<>();
-            lock.lock();
+            this.network = network;
             try {
-                all.addAll(live);
-                all.addAll(retired);
+                build(network, config);
+                ResourceUse built = ResourceUse.measure();
+                builtHeap = built.heapBytes();
+                builtRss = built.rssBytes();
+                builtThreads = built.threads();
+                builtCpu = built.cpuNanos();
+                builtWall = built.wallNanos();
+                progress.printf(
+                        "%s: %d peers joined (%s) in %.1f s, %d failed; heap %.0f MiB%n",
+                        scenario.name(),
+                        scenario.peers(),
+                        scenario.join(),
+                        (built.wallNanos() - before.wallNanos()) / 1e9,
+                        joinFailures.get(),
+                        built.heapBytes() / (double) (1 << 20));
+                // The joins ran on instant links (their wall time is not a result); lookups see latency.
+                network.linksWithLatency();
+                SimScenario baseline = churn.isPresent()
+                        ? scenario.withoutChurn().withName(scenario.name() + " (before churn)")
+                        : scenario;
+                Measured still = measure(false);
+                ResourceUse afterStill = ResourceUse.measure();
+                reports.add(report(baseline, still, before, built, afterStill));
+                progress.println(reports.get(0).format());
+                if (churn.isPresent()) {
+                    Measured churned = measure(true);
+                    ResourceUse afterChurn = ResourceUse.measure();
+                    reports.add(report(scenario, churned, before, afterStill, afterChurn));
+                }
             } finally {
-                lock.unlock();
+                List<SimPeer> all = new ArrayList<>();
+                lock.lock();
+                try {
+                    all.addAll(live);
+                    all.addAll(retired);
+                } finally {
+                    lock.unlock();
+                }
+                SimNetwork.closeAll(all);
             }
-            SimNetwork.closeAll(all);
-            int n = scenario.peers();
-            double runSeconds = (after.wallNanos() - built.wallNanos()) / 1e9;
-            SimReport.Resources resources = new SimReport.Resources(
-                    n,
-                    (built.heapBytes() - before.heapBytes()) / n,
-                    built.rssBytes(),
-                    built.threads(),
-                    (built.cpuNanos() - before.cpuNanos()) / 1e6 / n,
-                    (after.cpuNanos() - built.cpuNanos()) / 1e6 / n / runSeconds,
-                    Duration.ofNanos(built.wallNanos() - before.wallNanos()),
-                    Duration.ofNanos(after.wallNanos() - built.wallNanos()));
-            return new SimReport.Dht(
-                    scenario,
-                    resources,
-                    measured.lookups,
-                    measured.succeeded,
-                    measured.hops.percentiles(),
-                    measured.latencyMs.percentiles(),
-                    measured.requests.mean(),
-                    departed.get(),
-                    joined.get(),
-                    joinFailures.get(),
-                    measured.simulated,
-                    meanTable);
         }
+        return reports;
+    }
+
+    /** A report of one measured phase: heap and join CPU from the build, run CPU from the phase. */
+    private SimReport.Dht report(
+            SimScenario s, Measured m, ResourceUse before, ResourceUse phaseStart, ResourceUse phaseEnd) {
+        int n = scenario.peers();
+        double runSeconds = (phaseEnd.wallNanos() - phaseStart.wallNanos()) / 1e9;
+        SimReport.Resources resources = new SimReport.Resources(
+                n,
+                (builtHeap - before.heapBytes()) / n,
+                builtRss,
+                builtThreads,
+                (builtCpu - before.cpuNanos()) / 1e6 / n,
+                (phaseEnd.cpuNanos() - phaseStart.cpuNanos()) / 1e6 / n / runSeconds,
+                Duration.ofNanos(builtWall - before.wallNanos()),
+                Duration.ofNanos(phaseEnd.wallNanos() - phaseStart.wallNanos()));
+        return new SimReport.Dht(
+                s,
+                resources,
+                m.lookups,
+                m.succeeded,
+                m.hops.percentiles(),
+                m.latencyMs.percentiles(),
+                m.requests.mean(),
+                m.departures,
+                m.joins,
+                joinFailures.get(),
+                m.simulated,
+                meanTableSize());
     }
 
     // ---- building the network ----
@@ -239,7 +281,7 @@ final class DhtRun {
         lock.lock();
         try {
             live.add(peer);
-            if (churn.isPresent() && phaseStartNanos != 0) {
+            if (churning) {
                 scheduleDeparture(peer, simNow());
             }
         } finally {
@@ -271,6 +313,8 @@ final class DhtRun {
         final Samples requests;
         int lookups;
         int succeeded;
+        int departures;
+        int joins;
         Duration simulated = Duration.ZERO;
 
         Measured(int capacity) {
@@ -280,7 +324,7 @@ final class DhtRun {
         }
     }
 
-    private Measured measure(SimNetwork network, KadConfig config) throws InterruptedException {
+    private Measured measure(boolean withChurn) throws InterruptedException {
         int total = scenario.operations();
         Measured m = new Measured(total);
         AtomicInteger finished = new AtomicInteger();
@@ -289,9 +333,13 @@ final class DhtRun {
         Semaphore inFlight = new Semaphore(scenario.concurrency());
         Thread churner = null;
         long intervalNanos = 0;
+        int departedBefore = departed.get();
+        int joinedBefore = joined.get();
         phaseStartNanos = System.nanoTime();
-        if (churn.isPresent()) {
-            SimChurn c = churn.get();
+        stopping = false;
+        churning = withChurn;
+        if (withChurn) {
+            SimChurn c = churn.orElseThrow();
             lock.lock();
             try {
                 double share = c.churningShare();
@@ -312,10 +360,15 @@ final class DhtRun {
                 lock.unlock();
             }
             intervalNanos = c.real(c.duration()).toNanos() / total;
-            churner = Thread.ofVirtual().name("sim-churn").start(() -> churn(network, config));
+            SimNetwork net = java.util.Objects.requireNonNull(network);
+            churner = Thread.ofVirtual().name("sim-churn").start(() -> churn(net, config));
         }
         long hardDeadline = phaseStartNanos
-                + churn.map(c -> c.real(c.duration())).orElse(Duration.ZERO).toNanos()
+                + (withChurn
+                        ? churn.orElseThrow()
+                                .real(churn.orElseThrow().duration())
+                                .toNanos()
+                        : 0)
                 + Duration.ofMinutes(30).toNanos();
         long reportEvery = Math.max(1, total / 10);
         try {
@@ -330,7 +383,7 @@ final class DhtRun {
                 if (!inFlight.tryAcquire(LOOKUP_TIMEOUT.toSeconds() * 2, TimeUnit.SECONDS)) {
                     break;
                 }
-                Optional<SimPeer[]> pair = pickLookup(config);
+                Optional<SimPeer[]> pair = pickLookup();
                 if (pair.isEmpty()) {
                     inFlight.release();
                     continue;
@@ -353,12 +406,15 @@ final class DhtRun {
             }
             inFlight.tryAcquire(scenario.concurrency(), LOOKUP_TIMEOUT.toSeconds() * 2, TimeUnit.SECONDS);
         } finally {
-            simulatedNanos.set(churn.isPresent() ? simNow() : 0);
+            simulatedNanos.set(withChurn ? simNow() : 0);
             stopping = true;
             if (churner != null) {
                 churner.join(Duration.ofMinutes(2));
             }
+            churning = false;
         }
+        m.departures = departed.get() - departedBefore;
+        m.joins = joined.get() - joinedBefore;
         synchronized (m) {
             m.lookups = finished.get();
             m.succeeded = succeeded.get();
@@ -368,12 +424,12 @@ final class DhtRun {
     }
 
     /** A source and a target, both live, the target staying at least a lookup's deadline longer. */
-    private Optional<SimPeer[]> pickLookup(KadConfig config) {
+    private Optional<SimPeer[]> pickLookup() {
         long margin = churn.map(c -> (long) (config.lookupTimeout().toNanos() * c.speedup()))
                 .orElse(0L);
         lock.lock();
         try {
-            long now = churn.isPresent() ? simNow() : 0;
+            long now = churning ? simNow() : 0;
             for (int tries = 0; tries < 64 && live.size() >= 2; tries++) {
                 SimPeer source = live.get(random.nextInt(live.size()));
                 SimPeer target = live.get(random.nextInt(live.size()));

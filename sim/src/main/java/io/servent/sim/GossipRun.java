@@ -87,6 +87,7 @@ final class GossipRun {
                         });
                     }
                 }
+                network.linksWithLatency();
                 connect(peers);
                 awaitMeshes(peers, honest, config.dLo());
                 ResourceUse built = ResourceUse.measure();

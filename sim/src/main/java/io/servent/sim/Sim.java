@@ -96,10 +96,11 @@ public final class Sim {
         for (SimScenario s : scenarios) {
             err.printf("sim: running %s%n", s.name());
             try {
-                SimReport report = runScenario(s, err);
-                reports.add(report);
-                out.println(report.format());
-                out.flush();
+                for (SimReport report : runScenario(s, err)) {
+                    reports.add(report);
+                    out.println(report.format());
+                    out.flush();
+                }
             } catch (IOException | RuntimeException e) {
                 err.printf("sim: %s failed: %s%n", s.name(), e);
                 failed = true;
@@ -114,10 +115,11 @@ public final class Sim {
         return failed ? 1 : 0;
     }
 
-    static SimReport runScenario(SimScenario s, PrintStream progress) throws IOException, InterruptedException {
+    /** A DHT scenario with churn reports the same network before churn too. */
+    static List<SimReport> runScenario(SimScenario s, PrintStream progress) throws IOException, InterruptedException {
         return switch (s.kind()) {
-            case DHT -> new DhtRun(s, progress).run();
-            case GOSSIP -> new GossipRun(s, progress).run();
+            case DHT -> List.copyOf(new DhtRun(s, progress).run());
+            case GOSSIP -> List.of(new GossipRun(s, progress).run());
         };
     }
 

@@ -44,19 +44,23 @@ final class SimNetwork implements AutoCloseable {
 
     private final MemoryNetwork memory = new MemoryNetwork();
     private final @Nullable Chaos chaos;
+    private final ChaosConfig latency;
     private final HostConfig hostConfig;
     private final YamuxConfig yamux;
     private final ScheduledExecutorService timer;
     private final AtomicInteger nextIndex = new AtomicInteger();
 
     /**
+     * Links get {@code latency} and {@code jitter} once {@link #linksWithLatency()} is called.
+     *
      * @param lowWater, highWater the hosts' connection watermarks: a host trims its connections back
      *     to {@code lowWater} when it passes {@code highWater}
      */
     SimNetwork(Duration latency, Duration jitter, long seed, int lowWater, int highWater) {
-        this.chaos = latency.isZero() && jitter.isZero()
-                ? null
-                : new Chaos(seed, ChaosConfig.defaults().withLatency(latency).withJitter(jitter));
+        this.latency = ChaosConfig.defaults().withLatency(latency).withJitter(jitter);
+        // Links start instant (chunks go through on the writer's thread, no delivery threads):
+        // building the network is not measured, and it is the most expensive part.
+        this.chaos = latency.isZero() && jitter.isZero() ? null : new Chaos(seed, ChaosConfig.defaults());
         HostLimits limits = HostLimits.defaults();
         this.hostConfig = HostConfig.defaults()
                 .withListenAddresses(List.of(MEMORY))
@@ -73,6 +77,13 @@ final class SimNetwork implements AutoCloseable {
         });
         executor.setRemoveOnCancelPolicy(true);
         this.timer = executor;
+    }
+
+    /** From now on every link, open or new, gets the scenario's latency and jitter. */
+    void linksWithLatency() {
+        if (chaos != null) {
+            chaos.update(latency);
+        }
     }
 
     /** A started host with identify. */

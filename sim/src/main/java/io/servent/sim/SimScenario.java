@@ -167,4 +167,20 @@ record SimScenario(
         return new SimScenario(
                 name, kind, peers, latency, jitter, operations, concurrency, churn, badShare, publishRate, seed, value);
     }
+
+    SimScenario withoutChurn() {
+        return new SimScenario(
+                name,
+                kind,
+                peers,
+                latency,
+                jitter,
+                operations,
+                concurrency,
+                Optional.empty(),
+                badShare,
+                publishRate,
+                seed,
+                join);
+    }
 }
