@@ -24,7 +24,6 @@ import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
 
@@ -33,8 +32,8 @@ import org.jspecify.annotations.Nullable;
  * delayed by one shared {@link Chaos}, with the plaintext security protocol (Noise's X25519 and
  * ChaCha20 would dominate the CPU and measure nothing the simulation is about) and Yamux without
  * keep-alive pings (hundreds of thousands of idle connections would otherwise ping each other).
- * Every DHT gets its periodic maintenance from one shared timer thread, which only hands the work
- * to the DHT's own virtual threads.
+ * Every DHT gets its periodic maintenance from one shared {@link SimTimer}, which only hands the
+ * work to the DHT's own virtual threads.
  *
  * <p>Thread-safe: peers may be started from many threads. {@link #close()} closes the shared timer;
  * the peers belong to the caller.
@@ -70,13 +69,7 @@ final class SimNetwork implements AutoCloseable {
                 .withKeepAliveInterval(Duration.ZERO)
                 .withMaxStreams(limits.maxStreamsPerConnection())
                 .withMaxConnectionWindow(limits.maxBufferedBytesPerConnection());
-        ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, r -> {
-            Thread t = new Thread(r, "sim-timer");
-            t.setDaemon(true);
-            return t;
-        });
-        executor.setRemoveOnCancelPolicy(true);
-        this.timer = executor;
+        this.timer = new SimTimer(seed);
     }
 
     /** From now on every link, open or new, gets the scenario's latency and jitter. */

@@ -53,8 +53,9 @@ sealed interface SimReport permits SimReport.Dht, SimReport.Gossip {
     /**
      * A DHT scenario: lookups of live peers' ids from random live peers.
      *
-     * @param lookups lookups finished
+     * @param lookups lookups started
      * @param succeeded lookups whose result held the target
+     * @param unfinished lookups still running twice their deadline after the phase (failures)
      * @param hops request round at which the target answered (successful lookups)
      * @param latencyMs wall time per lookup (all lookups)
      * @param requestsPerLookup mean requests a lookup sent
@@ -69,6 +70,7 @@ sealed interface SimReport permits SimReport.Dht, SimReport.Gossip {
             Resources resources,
             int lookups,
             int succeeded,
+            int unfinished,
             Samples.Percentiles hops,
             Samples.Percentiles latencyMs,
             double requestsPerLookup,
@@ -87,7 +89,7 @@ sealed interface SimReport permits SimReport.Dht, SimReport.Gossip {
             StringBuilder s = new StringBuilder();
             s.append(String.format(
                     Locale.ROOT,
-                    "%s: DHT, N = %d, joined by %s%n  lookups %d, success %.2f%% (%d failed)%n  hops %s%n  latency %s%n"
+                    "%s: DHT, N = %d, joined by %s%n  lookups %d, success %.2f%% (%d failed, %d of them unfinished)%n  hops %s%n  latency %s%n"
                             + "  messages/lookup %.1f, routing table %.1f peers on average%n",
                     scenario.name(),
                     resources.peers(),
@@ -95,6 +97,7 @@ sealed interface SimReport permits SimReport.Dht, SimReport.Gossip {
                     lookups,
                     100 * successRate(),
                     lookups - succeeded,
+                    unfinished,
                     hops.format(""),
                     latencyMs.format(" ms"),
                     requestsPerLookup,
