@@ -9,7 +9,7 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * The simulator's command: {@code sim [--peers=N] [--ops=N] [--speedup=X] [--seed=S] [--latency=MS] [--join=bootstrap|self] [--markdown]
+ * The simulator's command: {@code sim [--peers=N] [--ops=N] [--speedup=X] [--seed=S] [--latency=MS] [--rate=MSGS_PER_S] [--join=bootstrap|self] [--markdown]
  * SCENARIO…} runs the named scenarios one after the other ({@code all} for the standard set) and
  * prints a report for each on stdout; progress goes to stderr. Options apply to every scenario named.
  * Exit status 0 if every scenario ran, 1 if one failed, 2 for bad arguments.
@@ -28,6 +28,7 @@ public final class Sim {
         Optional<Double> speedup = Optional.empty();
         Optional<Long> seed = Optional.empty();
         Optional<Duration> latency = Optional.empty();
+        Optional<Double> rate = Optional.empty();
         Optional<SimScenario.Join> join = Optional.empty();
         boolean markdown = false;
         List<String> names = new ArrayList<>();
@@ -41,6 +42,8 @@ public final class Sim {
                     speedup = Optional.of(Double.parseDouble(arg.substring(10)));
                 } else if (arg.startsWith("--seed=")) {
                     seed = Optional.of(Long.parseLong(arg.substring(7)));
+                } else if (arg.startsWith("--rate=")) {
+                    rate = Optional.of(Double.parseDouble(arg.substring(7)));
                 } else if (arg.startsWith("--latency=")) {
                     latency = Optional.of(Duration.ofMillis(Long.parseLong(arg.substring(10))));
                 } else if (arg.equals("--join=bootstrap")) {
@@ -71,6 +74,9 @@ public final class Sim {
                 }
                 if (ops.isPresent()) {
                     s = s.withOperations(ops.get());
+                }
+                if (rate.isPresent()) {
+                    s = s.withPublishRate(rate.get());
                 }
                 if (latency.isPresent()) {
                     s = s.withLatency(latency.get(), latency.get());
@@ -124,7 +130,7 @@ public final class Sim {
     }
 
     static String usage() {
-        return "usage: sim [--peers=N] [--ops=N] [--speedup=X] [--seed=S] [--latency=MS] [--join=bootstrap|self] [--markdown] SCENARIO…\n"
+        return "usage: sim [--peers=N] [--ops=N] [--speedup=X] [--seed=S] [--latency=MS] [--rate=MSGS_PER_S] [--join=bootstrap|self] [--markdown] SCENARIO…\n"
                 + "scenarios: all (= " + String.join(" ", SimScenarios.ALL) + "), "
                 + String.join(", ", SimScenarios.names());
     }
