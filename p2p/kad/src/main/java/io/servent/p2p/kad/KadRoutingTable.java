@@ -5,12 +5,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.PriorityQueue;
 import java.util.function.Predicate;
 import java.util.random.RandomGenerator;
 import org.jspecify.annotations.Nullable;
@@ -298,16 +300,31 @@ public final class KadRoutingTable {
 
     /** The {@code count} members closest to {@code target}, closest first, skipping {@code exclude}. */
     public List<PeerId> closest(KadKey target, int count, Predicate<PeerId> exclude) {
-        List<Entry> candidates = new ArrayList<>(members.size());
+        if (count <= 0) {
+            return List.of();
+        }
+        // Every FIND_NODE answer asks this, so keep only the best `count` in a bounded max-heap
+        // (farthest on top) instead of sorting the whole table: O(n log count), not O(n log n).
+        Comparator<Entry> byDistance = (a, b) -> target.compareDistance(a.key, b.key);
+        PriorityQueue<Entry> best = new PriorityQueue<>(Math.min(count, members.size()) + 1, byDistance.reversed());
         for (Entry e : members.values()) {
-            if (!exclude.test(e.peer)) {
-                candidates.add(e);
+            Entry worst = best.peek();
+            if (best.size() == count && worst != null && byDistance.compare(e, worst) >= 0) {
+                continue;
+            }
+            if (exclude.test(e.peer)) {
+                continue;
+            }
+            best.add(e);
+            if (best.size() > count) {
+                best.poll();
             }
         }
-        candidates.sort(Comparator.comparing((Entry e) -> e.key, target::compareDistance));
-        List<PeerId> result = new ArrayList<>(Math.min(count, candidates.size()));
-        for (int i = 0; i < candidates.size() && i < count; i++) {
-            result.add(candidates.get(i).peer);
+        Entry[] sorted = best.toArray(new Entry[0]);
+        Arrays.sort(sorted, byDistance);
+        List<PeerId> result = new ArrayList<>(sorted.length);
+        for (Entry e : sorted) {
+            result.add(e.peer);
         }
         return result;
     }

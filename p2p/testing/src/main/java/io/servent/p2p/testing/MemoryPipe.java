@@ -14,7 +14,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * One direction of an in-memory connection: a bounded ring buffer with one writing and one reading
  * end. A full buffer blocks the writer (back-pressure); an empty one blocks the reader, up to its
  * read timeout. The buffer starts small and grows up to its capacity only when a fast writer
- * outpaces the reader, so thousands of idle connections cost little.
+ * outpaces the reader; a small buffer is released whenever the reader drains it, so thousands of
+ * idle connections cost nothing but their objects.
  *
  * <p>Thread-safe: one reader and one writer may work at once; either end may be closed from any
  * thread, which wakes both.
@@ -86,6 +87,11 @@ final class MemoryPipe {
             size -= n;
             if (size == 0) {
                 head = 0;
+                if (buffer.length <= INITIAL_BUFFER) {
+                    // A drained small buffer goes back to the heap: a simulator keeps hundreds of
+                    // thousands of mostly idle connections open. Grown buffers (bulk transfers) stay.
+                    buffer = EMPTY;
+                }
             }
             writable.signal();
             return n;
