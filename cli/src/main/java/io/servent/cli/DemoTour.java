@@ -202,37 +202,52 @@ final class DemoTour {
                 new Search("flood", "recording", "flooded to neighbours"),
                 new Search("dht", "film", "DHT keyword lookup"));
         for (Search search : searches) {
-            ApiClient.Response created = downloader
-                    .api()
-                    .postIfPresent("searches", Map.of("words", search.words(), "mode", search.mode()), CALL);
-            if (created == null) {
-                say.line("search is not available in this build");
-                return;
-            }
-            String id = created.json().path("id").asText();
-            say.line("\"" + search.words() + "\" (" + search.mode() + ": " + search.meaning() + ")");
-            JsonNode results = awaitSearch(id);
-            if (results.isEmpty()) {
-                say.line("   no results within " + SEARCH_WAIT.toSeconds() + " s");
-            }
-            int shown = 0;
-            for (JsonNode r : results) {
-                if (r.path("name").asText().endsWith(DemoSamples.LARGE_NAME)) {
-                    largeCid = r.path("cid").asText();
+            try {
+                if (!search(search)) {
+                    return;
                 }
-                if (shown++ < MAX_RESULTS_SHOWN) {
-                    say.line(String.format(
-                            "   %-30s %9s  %d source%s",
-                            r.path("name").asText(),
-                            DemoCommand.size(r.path("size").asLong()),
-                            DemoCommand.count(r.get("sources")),
-                            DemoCommand.count(r.get("sources")) == 1 ? "" : "s"));
-                }
-            }
-            if (results.size() > MAX_RESULTS_SHOWN) {
-                say.line("   … and " + (results.size() - MAX_RESULTS_SHOWN) + " more");
+            } catch (CliException e) {
+                say.line("\"" + search.words() + "\" (" + search.mode() + ") failed: " + e.getMessage());
             }
         }
+    }
+
+    /** One search of step 4; false when this build has no search at all. */
+    private boolean search(Search search) throws CliException {
+        ApiClient.Response created = downloader
+                .api()
+                .postIfPresent("searches", Map.of("words", search.words(), "mode", search.mode()), CALL);
+        if (created == null) {
+            say.line("search is not available in this build");
+            return false;
+        }
+        String id = created.json().path("id").asText();
+        say.line("\"" + search.words() + "\" (" + search.mode() + ": " + search.meaning() + ")");
+        JsonNode results = awaitSearch(id);
+        if (results.isEmpty()) {
+            say.line(
+                    search.mode().equals("server") && !network.hasIndexServer()
+                            ? "   no results: no peer is a directory server in this build"
+                            : "   no results within " + SEARCH_WAIT.toSeconds() + " s");
+        }
+        int shown = 0;
+        for (JsonNode r : results) {
+            if (r.path("name").asText().endsWith(DemoSamples.LARGE_NAME)) {
+                largeCid = r.path("cid").asText();
+            }
+            if (shown++ < MAX_RESULTS_SHOWN) {
+                say.line(String.format(
+                        "   %-30s %9s  %d source%s",
+                        r.path("name").asText(),
+                        DemoCommand.size(r.path("size").asLong()),
+                        DemoCommand.count(r.get("sources")),
+                        DemoCommand.count(r.get("sources")) == 1 ? "" : "s"));
+            }
+        }
+        if (results.size() > MAX_RESULTS_SHOWN) {
+            say.line("   … and " + (results.size() - MAX_RESULTS_SHOWN) + " more");
+        }
+        return true;
     }
 
     /** Polls a search until it is done (or a deadline passes) and returns its results so far. */
@@ -246,11 +261,20 @@ final class DemoTour {
         return search.path("results");
     }
 
-    private void download() throws CliException {
+    private void download() {
         say.step(
                 "A multi-source download",
                 downloader.name() + " fetches " + DemoSamples.LARGE_NAME + " block by block from every peer"
                         + " that has it at once, checking each block against its CID.");
+        try {
+            fetchLarge();
+        } catch (CliException e) {
+            say.endProgress();
+            say.line("the download failed: " + e.getMessage());
+        }
+    }
+
+    private void fetchLarge() throws CliException {
         String cid = largeCid == null ? browseForLarge() : largeCid;
         if (cid == null) {
             say.line("cannot find " + DemoSamples.LARGE_NAME + "'s CID; skipping this step");
@@ -272,7 +296,9 @@ final class DemoTour {
         int maxSources = 0;
         while (true) {
             String state = d.path("state").asText();
-            int sourcesNow = DemoCommand.count(d.get("sources"));
+            // The peers blocks are coming from right now, else the peers known to have the file.
+            int active = DemoCommand.count(d.get("peers"));
+            int sourcesNow = active > 0 ? active : DemoCommand.count(d.get("sources"));
             maxSources = Math.max(maxSources, sourcesNow);
             JsonNode eta = d.path("etaSeconds");
             say.progress(

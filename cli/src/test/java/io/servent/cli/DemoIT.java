@@ -2,6 +2,7 @@ package io.servent.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.servent.p2p.testing.Await;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -68,5 +69,39 @@ class DemoIT {
         ServentJar.Result tooFew = ServentJar.run(temp, "demo", "--exit", "--peers", "2");
         assertThat(tooFew.exitCode()).as(tooFew.toString()).isEqualTo(ExitCodes.USAGE);
         assertThat(tooFew.err()).contains("--peers must be between 3 and 16").doesNotContain("Exception");
+    }
+
+    @Test
+    void keepsRunningUntilStoppedThenCleansUp(@TempDir Path temp) throws Exception {
+        Path parent = temp.resolve("demo");
+        Path out = temp.resolve("out.txt");
+        Process demo =
+                ServentJar.startCommand(out, "demo", "--peers", "3", "--size", "2MiB", "--data", parent.toString());
+        try {
+            Await.until(
+                    Duration.ofSeconds(60),
+                    () -> contains(out, "Press Ctrl-C to stop it"),
+                    "the demo waits after its tour");
+            try (var running = Files.list(parent)) {
+                assertThat(running).hasSize(3);
+            }
+            demo.destroy(); // SIGTERM, handled like Ctrl-C
+            assertThat(demo.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(demo.exitValue()).isZero();
+            assertThat(Files.readString(out)).contains("data directories are deleted");
+            try (var left = Files.list(parent)) {
+                assertThat(left).isEmpty();
+            }
+        } finally {
+            demo.destroyForcibly();
+        }
+    }
+
+    private static boolean contains(Path file, String text) {
+        try {
+            return Files.readString(file).contains(text);
+        } catch (java.io.IOException e) {
+            return false;
+        }
     }
 }
