@@ -2,15 +2,10 @@ package io.servent.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
@@ -23,14 +18,12 @@ import org.jspecify.annotations.Nullable;
  * without a stack trace. Use from one thread.
  */
 final class DemoTour {
-    private static final Duration CALL = Duration.ofSeconds(30);
-    private static final Duration POLL = Duration.ofMillis(250);
+    private static final Duration CALL = DemoFiles.CALL;
     private static final Duration DISCOVERY_WAIT = Duration.ofSeconds(10);
     private static final Duration RESERVATION_WAIT = Duration.ofSeconds(20);
     private static final Duration INDEXING_WAIT = Duration.ofSeconds(30);
     private static final Duration SEARCH_WAIT = Duration.ofSeconds(8);
     private static final Duration DOWNLOAD_WAIT = Duration.ofSeconds(60);
-    private static final int MAX_RESULTS_SHOWN = 4;
 
     /** The searches of step 4: a mode, the words, and what the mode means. */
     private record Search(String mode, String words, String meaning) {}
@@ -40,7 +33,7 @@ final class DemoTour {
     private final int sources;
     private final long size;
     private final DemoNetwork.Peer downloader;
-    private @Nullable String largeCid;
+    private final DemoFiles files;
 
     DemoTour(DemoNetwork network, DemoNarrator say, int sources, long size) {
         this.network = network;
@@ -50,6 +43,7 @@ final class DemoTour {
         List<DemoNetwork.Peer> peers = network.peers();
         // The last public peer: not the relay, not a holder of the large file, not behind the relay.
         this.downloader = peers.get(peers.size() - 2);
+        this.files = new DemoFiles(downloader.api(), say, SEARCH_WAIT, DOWNLOAD_WAIT);
     }
 
     void run() throws CliException {
@@ -203,62 +197,16 @@ final class DemoTour {
                 new Search("dht", "film", "DHT keyword lookup"));
         for (Search search : searches) {
             try {
-                if (!search(search)) {
+                String noResults = search.mode().equals("server") && !network.hasIndexServer()
+                        ? "no results: no peer is a directory server in this build"
+                        : "no results within " + SEARCH_WAIT.toSeconds() + " s";
+                if (!files.search(search.mode(), search.words(), search.meaning(), noResults)) {
                     return;
                 }
             } catch (CliException e) {
                 say.line("\"" + search.words() + "\" (" + search.mode() + ") failed: " + e.getMessage());
             }
         }
-    }
-
-    /** One search of step 4; false when this build has no search at all. */
-    private boolean search(Search search) throws CliException {
-        ApiClient.Response created = downloader
-                .api()
-                .postIfPresent("searches", Map.of("words", search.words(), "mode", search.mode()), CALL);
-        if (created == null) {
-            say.line("search is not available in this build");
-            return false;
-        }
-        String id = created.json().path("id").asText();
-        say.line("\"" + search.words() + "\" (" + search.mode() + ": " + search.meaning() + ")");
-        JsonNode results = awaitSearch(id);
-        if (results.isEmpty()) {
-            say.line(
-                    search.mode().equals("server") && !network.hasIndexServer()
-                            ? "   no results: no peer is a directory server in this build"
-                            : "   no results within " + SEARCH_WAIT.toSeconds() + " s");
-        }
-        int shown = 0;
-        for (JsonNode r : results) {
-            if (r.path("name").asText().endsWith(DemoSamples.LARGE_NAME)) {
-                largeCid = r.path("cid").asText();
-            }
-            if (shown++ < MAX_RESULTS_SHOWN) {
-                say.line(String.format(
-                        "   %-30s %9s  %d source%s",
-                        r.path("name").asText(),
-                        DemoCommand.size(r.path("size").asLong()),
-                        DemoCommand.count(r.get("sources")),
-                        DemoCommand.count(r.get("sources")) == 1 ? "" : "s"));
-            }
-        }
-        if (results.size() > MAX_RESULTS_SHOWN) {
-            say.line("   … and " + (results.size() - MAX_RESULTS_SHOWN) + " more");
-        }
-        return true;
-    }
-
-    /** Polls a search until it is done (or a deadline passes) and returns its results so far. */
-    private JsonNode awaitSearch(String id) throws CliException {
-        long deadline = System.nanoTime() + SEARCH_WAIT.toNanos();
-        JsonNode search = downloader.api().get("searches/" + id, CALL).json();
-        while (!"done".equals(search.path("state").asText()) && System.nanoTime() < deadline) {
-            pause();
-            search = downloader.api().get("searches/" + id, CALL).json();
-        }
-        return search.path("results");
     }
 
     private void download() {
@@ -275,57 +223,20 @@ final class DemoTour {
     }
 
     private void fetchLarge() throws CliException {
-        String cid = largeCid == null ? browseForLarge() : largeCid;
+        String cid = files.foundCid(DemoSamples.LARGE_NAME);
+        if (cid == null) {
+            cid = browseForLarge();
+        }
         if (cid == null) {
             say.line("cannot find " + DemoSamples.LARGE_NAME + "'s CID; skipping this step");
             return;
         }
-        Path into = downloader.dir().resolve("downloads");
-        ApiClient.Response created = downloader
-                .api()
-                .postIfPresent(
-                        "downloads", Map.of("cid", cid, "name", DemoSamples.LARGE_NAME, "dir", into.toString()), CALL);
-        if (created == null) {
-            say.line("downloads are not available in this build");
-            return;
-        }
-        String id = created.json().path("id").asText();
-        long deadline = System.nanoTime() + DOWNLOAD_WAIT.toNanos();
-        JsonNode d = created.json();
-        long started = System.nanoTime();
-        int maxSources = 0;
-        while (true) {
-            String state = d.path("state").asText();
-            // The peers blocks are coming from right now, else the peers known to have the file.
-            int active = DemoCommand.count(d.get("peers"));
-            int sourcesNow = active > 0 ? active : DemoCommand.count(d.get("sources"));
-            maxSources = Math.max(maxSources, sourcesNow);
-            JsonNode eta = d.path("etaSeconds");
-            say.progress(
-                    d.path("bytesDone").asLong(),
-                    d.path("size").asLong(size),
-                    d.path("speedBps").asDouble(),
-                    eta.isNumber() ? eta.asLong() : null,
-                    sourcesNow);
-            if (state.equals("done") || state.equals("failed") || System.nanoTime() > deadline) {
-                break;
-            }
-            pause();
-            d = downloader.api().get("downloads/" + id, CALL).json();
-        }
-        say.endProgress();
-        double seconds = (System.nanoTime() - started) / 1e9;
-        String state = d.path("state").asText();
-        if (state.equals("done")) {
-            say.line("done: " + DemoCommand.size(size) + " in " + Durations.seconds(seconds) + " ("
-                    + Durations.mbps(size / 1e6 / Math.max(seconds, 1e-3)) + ") from up to " + maxSources
-                    + " sources");
-            verify(d.path("path").asText(""));
-        } else if (state.equals("failed")) {
-            say.line("the download failed: " + d.path("error").asText("no reason given"));
-        } else {
-            say.line("still " + state + " after " + DOWNLOAD_WAIT.toSeconds() + " s; moving on");
-        }
+        files.download(
+                cid,
+                DemoSamples.LARGE_NAME,
+                downloader.dir().resolve("downloads"),
+                size,
+                network.peer(1).shared().resolve(DemoSamples.LARGE_NAME));
     }
 
     /** The large file's CID from a source's file list ({@code GET /browse/{peer}}). */
@@ -346,32 +257,6 @@ final class DemoTour {
             say.line("browsing " + network.peer(1).name() + " failed: " + e.getMessage());
         }
         return null;
-    }
-
-    private void verify(String path) {
-        if (path.isEmpty()) {
-            return;
-        }
-        try {
-            String got = sha256(Path.of(path));
-            String original = sha256(network.peer(1).shared().resolve(DemoSamples.LARGE_NAME));
-            say.line(
-                    got.equals(original)
-                            ? "the copy matches the original (SHA-256 " + got.substring(0, 16) + "…)"
-                            : "the copy DIFFERS from the original");
-        } catch (IOException e) {
-            say.line("cannot check the copy: " + e.getMessage());
-        }
-    }
-
-    private static String sha256(Path file) throws IOException {
-        try (InputStream in = new DigestInputStream(Files.newInputStream(file), MessageDigest.getInstance("SHA-256"))) {
-            in.transferTo(java.io.OutputStream.nullOutputStream());
-            return HexFormat.of()
-                    .formatHex(((DigestInputStream) in).getMessageDigest().digest());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JVM has SHA-256", e);
-        }
     }
 
     private void pingAndPerf() throws CliException {
@@ -424,16 +309,7 @@ final class DemoTour {
     private static void waitUntil(Duration timeout, BooleanSupplier condition) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!condition.getAsBoolean() && System.nanoTime() < deadline) {
-            pause();
-        }
-    }
-
-    private static void pause() {
-        try {
-            Thread.sleep(POLL);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
+            DemoFiles.pause();
         }
     }
 }
