@@ -22,8 +22,8 @@ final class DemoTour {
     private static final Duration DISCOVERY_WAIT = Duration.ofSeconds(10);
     private static final Duration RESERVATION_WAIT = Duration.ofSeconds(20);
     private static final Duration INDEXING_WAIT = Duration.ofSeconds(30);
-    private static final Duration SEARCH_WAIT = Duration.ofSeconds(8);
-    private static final Duration DOWNLOAD_WAIT = Duration.ofSeconds(60);
+    private static final Duration SEARCH_WAIT = Duration.ofSeconds(5);
+    private static final Duration DOWNLOAD_WAIT = Duration.ofSeconds(30);
 
     /** The searches of step 4: a mode, the words, and what the mode means. */
     private record Search(String mode, String words, String meaning) {}
