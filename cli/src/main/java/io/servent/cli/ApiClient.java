@@ -93,6 +93,38 @@ final class ApiClient {
         return withBody("PUT", path, body, timeout);
     }
 
+    /**
+     * {@code POST} to a route this daemon may not have (a feature of a newer build): null when it
+     * answers 404, so a caller can say "not available" and go on.
+     */
+    @Nullable
+    Response postIfPresent(String path, Object body, Duration timeout) throws CliException {
+        try {
+            return withBody("POST", path, body, timeout);
+        } catch (NotFound e) {
+            return null;
+        }
+    }
+
+    /** {@code GET} of a route this daemon may not have: null when it answers 404. */
+    @Nullable
+    Response getIfPresent(String path, Duration timeout) throws CliException {
+        try {
+            return get(path, timeout);
+        } catch (NotFound e) {
+            return null;
+        }
+    }
+
+    /** HTTP 404: no such route or resource. A {@link CliException} so every other caller reports it as before. */
+    private static final class NotFound extends CliException {
+        private static final long serialVersionUID = 1L;
+
+        NotFound(String message) {
+            super(ExitCodes.FAILED, message);
+        }
+    }
+
     Response delete(String path, Duration timeout) throws CliException {
         return send(HttpRequest.newBuilder(uri(path)).DELETE(), timeout);
     }
@@ -242,6 +274,9 @@ final class ApiClient {
         String message = error != null && error.isTextual() ? error.asText() : "the daemon answered HTTP " + status;
         if (status == 401) {
             message += " (does " + dir.tokenFile() + " belong to this daemon?)";
+        }
+        if (status == 404) {
+            return new NotFound(message);
         }
         return new CliException(ExitCodes.FAILED, message);
     }

@@ -4,7 +4,7 @@ package io.servent.cli;
  * A command failed in a way the user should read about: printed as {@code servent: <message>}
  * without a stack trace, and the process exits with {@link #exitCode()}.
  */
-final class CliException extends Exception {
+class CliException extends Exception {
     private static final long serialVersionUID = 1L;
 
     private final int exitCode;

@@ -2,8 +2,10 @@ package io.servent.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.servent.p2p.testing.Await;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -13,21 +15,93 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class DemoIT {
     @Test
-    void narratesAConversationBetweenTwoPeersAndCleansUp(@TempDir Path temp) throws Exception {
+    void toursAFivePeerNetworkAndCleansUp(@TempDir Path temp) throws Exception {
         Path parent = temp.resolve("demo");
-        ServentJar.Result demo = ServentJar.run(temp, "demo", "--data", parent.toString());
+        long start = System.nanoTime();
+        ServentJar.Result demo = ServentJar.run(temp, "demo", "--exit", "--data", parent.toString());
+        Duration took = Duration.ofNanos(System.nanoTime() - start);
+
         assertThat(demo.exitCode()).as(demo.toString()).isZero();
+        assertThat(took).as(demo.toString()).isLessThan(Duration.ofSeconds(60));
         assertThat(demo.out())
-                .contains("/noise")
-                .contains("/yamux/1.0.0")
-                .contains("agent      servent/")
-                .containsPattern("ping 3: round trip [0-9.]+ ms")
-                .contains("got it back intact")
-                .containsPattern("perf \\(/perf/1.0.0\\): 64 MiB B -> A in [0-9.]+ s \\([0-9.]+ MB/s\\)")
+                .as(demo.toString())
+                .contains("servent demo: 5 peers")
+                .contains("1. Peers find each other")
+                .containsPattern("peer 5 +12D3KooW\\S+ +\\d+ connections, DHT table \\d+")
+                .contains("2. A peer behind the relay")
+                .containsPattern("/p2p/12D3KooW\\w+/p2p-circuit/p2p/12D3KooW\\w+")
+                .contains("relayed ping peer 2 -> peer 1 -> peer 5: 3 of 3 answered")
+                .contains("3. Sharing folders")
+                .containsPattern("peer 1 +\\d+ files, 3\\d\\.\\d MiB")
+                .contains("4. Searching, in each mode")
+                .contains("5. A multi-source download")
+                .contains("6. Ping and perf")
+                .containsPattern("perf: 32 MiB up in [0-9.]+ s \\([0-9.]+ MB/s\\)")
+                .contains("7. Explore in your browser")
+                .containsPattern("http://127\\.0\\.0\\.1:\\d+/login\\?token=\\S+")
                 .contains("data directories are deleted");
+        // Search and downloads come with the files feature; before it the demo says so and goes on.
+        assertThat(demo.out())
+                .satisfiesAnyOf(
+                        out -> assertThat(out).contains("search is not available in this build"),
+                        out -> assertThat(out).contains("\"film\" (dht"));
+        assertThat(demo.out())
+                .satisfiesAnyOf(
+                        out -> assertThat(out).contains("downloads are not available in this build"),
+                        out -> assertThat(out).contains("the copy matches the original"));
         assertThat(demo.err()).doesNotContain("Exception");
         try (var left = Files.list(parent)) {
             assertThat(left).isEmpty();
+        }
+    }
+
+    @Test
+    void keepsTheDataWhenAskedAndRefusesTooFewPeers(@TempDir Path temp) throws Exception {
+        Path parent = temp.resolve("demo");
+        ServentJar.Result demo = ServentJar.run(
+                temp, "demo", "--no-wait", "--keep", "--peers", "3", "--size", "2MiB", "--data", parent.toString());
+        assertThat(demo.exitCode()).as(demo.toString()).isZero();
+        assertThat(demo.out()).contains("servent demo: 3 peers").contains("their data is kept in:");
+        try (var left = Files.list(parent)) {
+            assertThat(left).hasSize(3);
+        }
+
+        ServentJar.Result tooFew = ServentJar.run(temp, "demo", "--exit", "--peers", "2");
+        assertThat(tooFew.exitCode()).as(tooFew.toString()).isEqualTo(ExitCodes.USAGE);
+        assertThat(tooFew.err()).contains("--peers must be between 3 and 16").doesNotContain("Exception");
+    }
+
+    @Test
+    void keepsRunningUntilStoppedThenCleansUp(@TempDir Path temp) throws Exception {
+        Path parent = temp.resolve("demo");
+        Path out = temp.resolve("out.txt");
+        Process demo =
+                ServentJar.startCommand(out, "demo", "--peers", "3", "--size", "2MiB", "--data", parent.toString());
+        try {
+            Await.until(
+                    Duration.ofSeconds(60),
+                    () -> contains(out, "Press Ctrl-C to stop it"),
+                    "the demo waits after its tour");
+            try (var running = Files.list(parent)) {
+                assertThat(running).hasSize(3);
+            }
+            demo.destroy(); // SIGTERM, handled like Ctrl-C
+            assertThat(demo.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(demo.exitValue()).isZero();
+            assertThat(Files.readString(out)).contains("data directories are deleted");
+            try (var left = Files.list(parent)) {
+                assertThat(left).isEmpty();
+            }
+        } finally {
+            demo.destroyForcibly();
+        }
+    }
+
+    private static boolean contains(Path file, String text) {
+        try {
+            return Files.readString(file).contains(text);
+        } catch (java.io.IOException e) {
+            return false;
         }
     }
 }
