@@ -254,6 +254,7 @@ final class NodeSearch implements AutoCloseable {
                 TimeUnit.MILLISECONDS);
         timer.scheduleWithFixedDelay(
                 this::sharesChanged, KEYWORD_REPUBLISH.toMillis(), KEYWORD_REPUBLISH.toMillis(), TimeUnit.MILLISECONDS);
+        work.execute(this::connectSuperPeers); // peers identified before we subscribed
         sharesChanged();
     }
 
@@ -300,8 +301,8 @@ final class NodeSearch implements AutoCloseable {
         FloodService.Role now = flood.elect(electionInputs(network));
         if (now != before) {
             log.info("flooding role: {} (was {})", now, before);
-            connectSuperPeers();
         }
+        connectSuperPeers();
     }
 
     /** Links to the super-peers among connected peers that speak QRP (identify told us). */
@@ -309,7 +310,10 @@ final class NodeSearch implements AutoCloseable {
         List<PeerId> candidates = new ArrayList<>();
         for (var c : host.connections()) {
             PeerId p = c.remotePeer();
-            if (!candidates.contains(p) && host.peerstore().protocols(p).contains(FloodService.QRP_PROTOCOL_ID)) {
+            if (!candidates.contains(p)
+                    && !flood.superPeers().contains(p)
+                    && !flood.neighbours().contains(p)
+                    && host.peerstore().protocols(p).contains(FloodService.QRP_PROTOCOL_ID)) {
                 candidates.add(p);
             }
         }
