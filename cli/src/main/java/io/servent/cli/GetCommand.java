@@ -55,7 +55,8 @@ final class GetCommand extends ClientCommand {
                             ExitCodes.USAGE,
                             "there is no result " + n + " in the last search; run `servent search WORDS` first"));
             body.put("cid", entry.cid());
-            body.put("name", entry.name());
+            // Results name files by their share path ("share/dir/file"); save under the file's own name.
+            body.put("name", entry.name().substring(entry.name().lastIndexOf('/') + 1));
         } else {
             body.put("cid", text);
         }

@@ -574,12 +574,20 @@ final class NodeSearch implements AutoCloseable {
                         NodeException.Kind.BAD_INPUT, "dir must be an absolute path, not '" + dir + "'");
             }
         }
-        if (name != null && (name.contains("/") || name.contains("\0") || name.length() > 255)) {
-            throw new NodeException(NodeException.Kind.BAD_INPUT, "name must be a file name without '/'");
+        // A result's name is its share path ("share/dir/file"): save under the file's own name.
+        String fileName =
+                name == null ? null : name.substring(name.lastIndexOf('/') + 1).strip();
+        if (fileName != null
+                && (fileName.contains("\0")
+                        || fileName.length() > 255
+                        || fileName.equals("..")
+                        || fileName.equals("."))) {
+            throw new NodeException(NodeException.Kind.BAD_INPUT, "name must be a plain file name");
         }
         try {
             Files.createDirectories(target);
-            DownloadInfo info = downloads.create(cid, name == null || name.isBlank() ? null : name, target, sequential);
+            DownloadInfo info =
+                    downloads.create(cid, fileName == null || fileName.isEmpty() ? null : fileName, target, sequential);
             downloadCounter.increment();
             return view(info);
         } catch (IllegalArgumentException | IllegalStateException e) {
