@@ -289,7 +289,7 @@ public final class ConfigFile {
             new Setting(
                     "files",
                     "download_dir",
-                    "Folder finished downloads go to; \"\" means <data>/downloads.",
+                    "Folder finished downloads go to; a relative path is inside the data directory.",
                     c -> quote(c.files().downloadDir()),
                     ConfigFile::applyDownloadDir),
             new Setting(
@@ -686,13 +686,13 @@ public final class ConfigFile {
     }
 
     private static @Nullable String applyDownloadDir(Draft d, JsonNode v) {
-        if (!v.isTextual() || v.asText().length() > 4096) {
-            return "must be a folder path as a string (\"\" for <data>/downloads), not " + v;
+        if (!v.isTextual()
+                || v.asText().isBlank()
+                || v.asText().length() > 4096
+                || v.asText().contains("\0")) {
+            return "must be a folder path as a string, e.g. \"downloads\" or \"~/Downloads\"; not " + v;
         }
         String text = v.asText().strip();
-        if (!text.isEmpty() && !text.startsWith("/") && !text.equals("~") && !text.startsWith("~/")) {
-            return "must be an absolute path (or \"\"), not '" + text + "'";
-        }
         return files(d, f -> f.withDownloadDir(text));
     }
 

@@ -8,7 +8,7 @@ import java.util.Locale;
  * The {@code [files]} settings: where downloads go, whether this node floods as a super-peer, runs
  * an index server, and which index servers it publishes to. Immutable and thread-safe.
  *
- * @param downloadDir folder for finished downloads; empty: {@code <data>/downloads}
+ * @param downloadDir folder for finished downloads; a relative path is inside the data directory
  * @param superPeer {@code auto} (elected by uptime, bandwidth and reachability), {@code always} or
  *     {@code never}
  * @param indexServer run a directory (index) server for other peers
@@ -30,6 +30,9 @@ public record FilesConfig(String downloadDir, SuperPeer superPeer, boolean index
     }
 
     public FilesConfig {
+        if (downloadDir.isBlank()) {
+            throw new IllegalArgumentException("the download folder must not be empty");
+        }
         indexServers = List.copyOf(indexServers);
         if (indexServers.size() > MAX_INDEX_SERVERS) {
             throw new IllegalArgumentException("at most " + MAX_INDEX_SERVERS + " index servers");
@@ -42,7 +45,7 @@ public record FilesConfig(String downloadDir, SuperPeer superPeer, boolean index
     }
 
     public static FilesConfig defaults() {
-        return new FilesConfig("", SuperPeer.AUTO, false, List.of());
+        return new FilesConfig("downloads", SuperPeer.AUTO, false, List.of());
     }
 
     public FilesConfig withDownloadDir(String value) {

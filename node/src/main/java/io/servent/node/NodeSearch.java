@@ -260,13 +260,10 @@ final class NodeSearch implements AutoCloseable {
 
     static Path downloadDir(FilesConfig config, Path dataRoot) {
         String text = config.downloadDir().strip();
-        if (text.isEmpty()) {
-            return dataRoot.resolve("downloads");
-        }
         if (text.equals("~") || text.startsWith("~/")) {
             text = System.getProperty("user.home") + text.substring(1);
         }
-        return Path.of(text);
+        return dataRoot.resolve(text); // an absolute path stays as it is
     }
 
     private static FloodConfig floodConfig(FilesConfig config) {
