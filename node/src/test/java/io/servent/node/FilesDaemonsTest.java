@@ -214,7 +214,59 @@ class FilesDaemonsTest {
                     }
                 },
                 "three sources seen");
-        JsonNode created = created(d, "downloads", Map.of("cid", hit.get("cid").asText()));
+        List<JsonNode> hitEvents = new ArrayList<>();
+        List<JsonNode> doneEvents = new ArrayList<>();
+        List<JsonNode> downloadEvents = new ArrayList<>();
+        List<Long> downloadEventNanos = new ArrayList<>();
+        JsonNode created;
+        try (EventBus.Subscription events = d.events().subscribe()) {
+            String searchId = created(d, "searches", Map.of("words", "zebra", "mode", "all"))
+                    .get("id")
+                    .asText();
+            created = created(d, "downloads", Map.of("cid", hit.get("cid").asText()));
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            while (System.nanoTime() < deadline
+                    && (doneEvents.isEmpty()
+                            || downloadEvents.isEmpty()
+                            || !downloadEvents.getLast().get("state").asText().equals("done"))) {
+                var e = events.next(Duration.ofSeconds(1));
+                if (e.isEmpty()) {
+                    continue;
+                }
+                JsonNode data = ApiCalls.JSON.readTree(e.get().json());
+                switch (e.get().type()) {
+                    case "search-hit" -> {
+                        if (data.get("searchId").asText().equals(searchId)) {
+                            hitEvents.add(data);
+                        }
+                    }
+                    case "search-done" -> {
+                        if (data.get("searchId").asText().equals(searchId)) {
+                            doneEvents.add(data);
+                        }
+                    }
+                    case "download" -> {
+                        if (data.get("id").asLong() == created.get("id").asLong()) {
+                            downloadEvents.add(data);
+                            downloadEventNanos.add(System.nanoTime());
+                        }
+                    }
+                    default -> {}
+                }
+            }
+        }
+        assertThat(hitEvents).isNotEmpty();
+        assertThat(hitEvents.get(0).get("result").get("cid").asText())
+                .isEqualTo(hit.get("cid").asText());
+        assertThat(doneEvents).hasSize(1);
+        assertThat(downloadEvents).isNotEmpty();
+        assertThat(downloadEvents.getLast().get("state").asText()).isEqualTo("done");
+        for (int i = 3; i < downloadEventNanos.size(); i++) {
+            // at most 2 progress events a second, plus state changes (queued, running, done)
+            assertThat(downloadEventNanos.get(i) - downloadEventNanos.get(i - 3))
+                    .as("download events %s", downloadEvents)
+                    .isGreaterThan(TimeUnit.MILLISECONDS.toNanos(500));
+        }
         long id = created.get("id").asLong();
         JsonNode done = awaitState(d, id, "done");
         assertThat(done.get("bytesDone").asLong()).isEqualTo(song.length);
