@@ -70,6 +70,26 @@ final class GetCommand extends ClientCommand {
             out.println("downloading " + download.path("name").asText() + " (download " + id
                     + "; Ctrl-C leaves it running)");
         }
+        // Ctrl-C ends this command only: the daemon keeps downloading.
+        Thread note = Thread.ofPlatform().unstarted(() -> {
+            out.println();
+            out.println("still downloading in the daemon: `servent downloads` shows it, `servent downloads cancel " + id
+                    + "` stops it");
+            out.flush();
+        });
+        Runtime.getRuntime().addShutdownHook(note);
+        try {
+            return follow(client, out, id);
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(note);
+            } catch (IllegalStateException e) {
+                // shutting down already: the note runs
+            }
+        }
+    }
+
+    private int follow(ApiClient client, PrintWriter out, long id) throws CliException {
         ApiClient.Response last;
         while (true) {
             last = client.get("downloads/" + id, Duration.ofSeconds(10));
