@@ -473,6 +473,10 @@ final class NodeSearch implements AutoCloseable {
         }
         id.complete(search.id());
         searchModes.put(search.id(), modeName);
+        if (searchModes.size() > 2 * SearchService.MAX_SEARCHES) {
+            // SearchService forgets all but its last searches; forget their modes too.
+            searchModes.keySet().removeIf(k -> searches.find(k).isEmpty());
+        }
         searchCounter.increment();
         return view(search);
     }
