@@ -29,6 +29,10 @@ import picocli.CommandLine.Spec;
             UnshareCommand.class,
             SharesCommand.class,
             BrowseCommand.class,
+            SearchCommand.class,
+            GetCommand.class,
+            DownloadsCommand.class,
+            ExplainCommand.class,
             ConfigCommand.class,
             OpenCommand.class,
             DemoCommand.class

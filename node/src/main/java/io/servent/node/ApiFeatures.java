@@ -2,8 +2,10 @@ package io.servent.node;
 
 import io.servent.p2p.host.BasicHost;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What the daemon serves beyond its core routes, opened and closed together: access control (token,
@@ -22,6 +24,7 @@ final class ApiFeatures implements AutoCloseable {
     private final NodeFiles files;
     private final DataDirectory dir;
     private final NodeConfig config;
+    private volatile @Nullable NodeSearch search;
 
     private ApiFeatures(
             ApiAccess access,
@@ -78,19 +81,33 @@ final class ApiFeatures implements AutoCloseable {
         return files;
     }
 
+    /** Starts search and downloads once the network services (DHT) run. */
+    void startSearch(BasicHost host, NetworkServices network) throws StartupException {
+        search = NodeSearch.start(host, files, network, config.files(), dir.root(), events, metrics.registry());
+    }
+
     /** The route groups; {@code loginUrl} mints a fresh one-time login link. */
     List<ApiRoutes> routes(Supplier<String> loginUrl) {
-        return List.of(
+        List<ApiRoutes> out = new ArrayList<>(List.of(
                 new WebUiRoutes(access, loginUrl),
                 new OpenApiRoutes(),
                 new EventRoutes(events, traffic, warnings),
                 new MetricsRoutes(metrics),
                 new ShareRoutes(files),
-                new SettingsRoutes(dir, config));
+                new SettingsRoutes(dir, config)));
+        NodeSearch running = search;
+        if (running != null) {
+            out.add(new SearchRoutes(running));
+        }
+        return out;
     }
 
     @Override
     public void close() {
+        NodeSearch running = search;
+        if (running != null) {
+            running.close();
+        }
         events.close();
         traffic.close();
         warnings.detach();

@@ -285,7 +285,31 @@ public final class ConfigFile {
                             c.services().forceReachability() == null
                                     ? "auto"
                                     : c.services().forceReachability().name().toLowerCase(java.util.Locale.ROOT)),
-                    ConfigFile::applyForceReachability));
+                    ConfigFile::applyForceReachability),
+            new Setting(
+                    "files",
+                    "download_dir",
+                    "Folder finished downloads go to; a relative path is inside the data directory.",
+                    c -> quote(c.files().downloadDir()),
+                    ConfigFile::applyDownloadDir),
+            new Setting(
+                    "files", "super_peer", """
+                    Flooding search role: "auto" becomes a super-peer after an hour of uptime when reachable and
+                    fast enough; "always" or "never" decide it.""", c -> quote(c.files().superPeer().wire()), ConfigFile::applySuperPeer),
+            new Setting(
+                    "files",
+                    "index_server",
+                    "Run an index (directory) server that other peers publish their shared file lists to.",
+                    c -> Boolean.toString(c.files().indexServer()),
+                    (d, v) -> bool(v, b -> files(d, f -> f.withIndexServer(b)))),
+            new Setting(
+                    "files",
+                    "index_servers",
+                    """
+                    Index servers to publish to and search, e.g. ["/ip4/192.0.2.7/tcp/4001/p2p/12D3KooW..."].""",
+                    c -> addresses(c.files().indexServers()),
+                    (d, v) -> multiaddrs(
+                            v, FilesConfig.MAX_INDEX_SERVERS, true, list -> files(d, f -> f.withIndexServers(list)))));
 
     private ConfigFile() {}
 
@@ -651,6 +675,34 @@ public final class ConfigFile {
             case "public" -> services(d, s -> s.withForceReachability(Reachability.PUBLIC));
             case "private" -> services(d, s -> s.withForceReachability(Reachability.PRIVATE));
             default -> "must be \"auto\", \"public\" or \"private\"; not " + v;
+        };
+    }
+
+    // ---- files ----
+
+    private static @Nullable String files(Draft d, java.util.function.UnaryOperator<FilesConfig> change) {
+        d.config = d.config.withFiles(change.apply(d.config.files()));
+        return null;
+    }
+
+    private static @Nullable String applyDownloadDir(Draft d, JsonNode v) {
+        if (!v.isTextual()
+                || v.asText().isBlank()
+                || v.asText().length() > 4096
+                || v.asText().contains("\0")) {
+            return "must be a folder path as a string, e.g. \"downloads\" or \"~/Downloads\"; not " + v;
+        }
+        String text = v.asText().strip();
+        return files(d, f -> f.withDownloadDir(text));
+    }
+
+    private static @Nullable String applySuperPeer(Draft d, JsonNode v) {
+        String text = v.isTextual() ? v.asText().toLowerCase(java.util.Locale.ROOT) : "";
+        return switch (text) {
+            case "auto" -> files(d, f -> f.withSuperPeer(FilesConfig.SuperPeer.AUTO));
+            case "always" -> files(d, f -> f.withSuperPeer(FilesConfig.SuperPeer.ALWAYS));
+            case "never" -> files(d, f -> f.withSuperPeer(FilesConfig.SuperPeer.NEVER));
+            default -> "must be \"auto\", \"always\" or \"never\"; not " + v;
         };
     }
 

@@ -119,6 +119,7 @@ public final class Daemon implements AutoCloseable {
             throw listenFailure(e);
         }
         network.start();
+        parts.startSearch(host, network);
         DhtService dht = new DhtService(host, network.dht().orElse(null));
         PubsubService pubsub = new PubsubService(network.pubsub().orElse(null));
         List<ApiRoutes> routes = new ArrayList<>(parts.routes(this::loginUrl));

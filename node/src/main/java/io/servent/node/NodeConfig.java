@@ -24,6 +24,7 @@ import java.util.Set;
  * @param limits the host's hard resource limits ({@code [limits].max_*})
  * @param services the peer-to-peer services and their settings (bootstrap, mDNS, DHT, pubsub, relay,
  *     AutoNAT)
+ * @param files search and download settings ({@code [files]})
  */
 public record NodeConfig(
         List<Multiaddr> listen,
@@ -34,7 +35,8 @@ public record NodeConfig(
         int highWater,
         Duration gracePeriod,
         HostLimits limits,
-        NetworkServicesConfig services) {
+        NetworkServicesConfig services,
+        FilesConfig files) {
 
     /** Port of the libp2p listeners by default (the port IPFS and many libp2p nodes use). */
     public static final int DEFAULT_P2P_PORT = 4001;
@@ -76,7 +78,8 @@ public record NodeConfig(
                 host.highWater(),
                 host.gracePeriod(),
                 host.limits(),
-                NetworkServicesConfig.defaults());
+                NetworkServicesConfig.defaults(),
+                FilesConfig.defaults());
     }
 
     /** The host configuration these settings describe. */
@@ -89,11 +92,12 @@ public record NodeConfig(
     }
 
     public NodeConfig withListen(List<Multiaddr> value) {
-        return new NodeConfig(value, api, agent, logLevel, lowWater, highWater, gracePeriod, limits, services);
+        return new NodeConfig(value, api, agent, logLevel, lowWater, highWater, gracePeriod, limits, services, files);
     }
 
     public NodeConfig withApi(InetSocketAddress value) {
-        return new NodeConfig(listen, value, agent, logLevel, lowWater, highWater, gracePeriod, limits, services);
+        return new NodeConfig(
+                listen, value, agent, logLevel, lowWater, highWater, gracePeriod, limits, services, files);
     }
 
     public NodeConfig withApiPort(int port) {
@@ -101,26 +105,30 @@ public record NodeConfig(
     }
 
     public NodeConfig withAgent(String value) {
-        return new NodeConfig(listen, api, value, logLevel, lowWater, highWater, gracePeriod, limits, services);
+        return new NodeConfig(listen, api, value, logLevel, lowWater, highWater, gracePeriod, limits, services, files);
     }
 
     public NodeConfig withLogLevel(String value) {
-        return new NodeConfig(listen, api, agent, value, lowWater, highWater, gracePeriod, limits, services);
+        return new NodeConfig(listen, api, agent, value, lowWater, highWater, gracePeriod, limits, services, files);
     }
 
     public NodeConfig withWatermarks(int low, int high) {
-        return new NodeConfig(listen, api, agent, logLevel, low, high, gracePeriod, limits, services);
+        return new NodeConfig(listen, api, agent, logLevel, low, high, gracePeriod, limits, services, files);
     }
 
     public NodeConfig withGracePeriod(Duration value) {
-        return new NodeConfig(listen, api, agent, logLevel, lowWater, highWater, value, limits, services);
+        return new NodeConfig(listen, api, agent, logLevel, lowWater, highWater, value, limits, services, files);
     }
 
     public NodeConfig withServices(NetworkServicesConfig value) {
-        return new NodeConfig(listen, api, agent, logLevel, lowWater, highWater, gracePeriod, limits, value);
+        return new NodeConfig(listen, api, agent, logLevel, lowWater, highWater, gracePeriod, limits, value, files);
+    }
+
+    public NodeConfig withFiles(FilesConfig value) {
+        return new NodeConfig(listen, api, agent, logLevel, lowWater, highWater, gracePeriod, limits, services, value);
     }
 
     public NodeConfig withLimits(HostLimits value) {
-        return new NodeConfig(listen, api, agent, logLevel, lowWater, highWater, gracePeriod, value, services);
+        return new NodeConfig(listen, api, agent, logLevel, lowWater, highWater, gracePeriod, value, services, files);
     }
 }

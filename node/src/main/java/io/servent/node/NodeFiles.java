@@ -64,6 +64,7 @@ final class NodeFiles implements AutoCloseable {
     private final ShareIndexer indexer;
     private final ShareService shares;
     private final BrowseService browse;
+    private volatile Runnable changed = () -> {};
 
     private NodeFiles(
             Host host,
@@ -110,6 +111,23 @@ final class NodeFiles implements AutoCloseable {
         }
     }
 
+    ShareIndex index() {
+        return shares.index();
+    }
+
+    FilesDatabase database() {
+        return db;
+    }
+
+    ShareIndexer indexer() {
+        return indexer;
+    }
+
+    /** Runs {@code listener} after every share, unshare or access change (search republishes). */
+    void onChange(Runnable listener) {
+        changed = listener;
+    }
+
     BlockStore blocks() {
         return blocks;
     }
@@ -148,7 +166,9 @@ final class NodeFiles implements AutoCloseable {
                     Files.exists(path) ? path + " is not a folder" : "there is no folder " + path);
         }
         try {
-            return view(shares.share(path, access));
+            ShareView view = view(shares.share(path, access));
+            changed.run();
+            return view;
         } catch (IllegalArgumentException e) {
             throw new NodeException(NodeException.Kind.BAD_INPUT, String.valueOf(e.getMessage()));
         } catch (NoSuchFileException e) {
@@ -165,6 +185,7 @@ final class NodeFiles implements AutoCloseable {
                 throw noShare(id);
             }
             shares.setAccess(id, access);
+            changed.run();
             return view(shares.index().share(id).orElseThrow(() -> noShare(id)));
         } catch (IOException e) {
             throw storage(e);
@@ -176,6 +197,7 @@ final class NodeFiles implements AutoCloseable {
             if (!shares.unshare(id)) {
                 throw noShare(id);
             }
+            changed.run();
         } catch (IOException e) {
             throw storage(e);
         }

@@ -119,6 +119,34 @@ class ConfigFileTest {
     }
 
     @Test
+    void readsTheFilesSectionAndRefusesBadValues() throws Exception {
+        String server = "/ip4/192.0.2.7/tcp/4001/p2p/12D3KooWDpJ7As7BWAwRMfu1VU2WCqNjvq387JEYKDBj4kx6nXTN";
+        NodeConfig config = ConfigFile.parse("""
+                [files]
+                download_dir = "~/Downloads"
+                super_peer = "always"
+                index_server = true
+                index_servers = ["%s"]
+                """.formatted(server), DEFAULTS, "t");
+        assertThat(config.files())
+                .isEqualTo(new FilesConfig(
+                        "~/Downloads", FilesConfig.SuperPeer.ALWAYS, true, List.of(Multiaddr.parse(server))));
+        assertThat(NodeSearch.downloadDir(DEFAULTS.files(), Path.of("/data"))).isEqualTo(Path.of("/data/downloads"));
+        assertThatThrownBy(() -> ConfigFile.parse("""
+                        [files]
+                        download_dir = ""
+                        super_peer = "sometimes"
+                        index_server = "yes"
+                        index_servers = ["/ip4/192.0.2.7/tcp/4001"]
+                        """, DEFAULTS, "t"))
+                .isInstanceOf(StartupException.class)
+                .hasMessageContaining("[files].download_dir: must be a folder path")
+                .hasMessageContaining("[files].super_peer: must be \"auto\", \"always\" or \"never\"")
+                .hasMessageContaining("[files].index_server: must be true or false")
+                .hasMessageContaining("[files].index_servers: '/ip4/192.0.2.7/tcp/4001' must end in /p2p/<PeerId>");
+    }
+
+    @Test
     void unknownKeysAndSectionsAreNamedWithTheFile(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("servent.toml");
         Files.writeString(file, """

@@ -60,11 +60,17 @@ class WebUiIT {
         assumeTrue(present, "chromium or chromedriver is not installed; bin/test installs them");
         temp = dir;
         Files.createDirectories(SCREENSHOTS);
-        a = Daemon.start(dir.resolve("a"), ControlApiTest::loopback);
-        b = Daemon.start(dir.resolve("b"), ControlApiTest::loopback);
+        // A floods as a super-peer so B (a leaf) finds A's files by every mode a pair of peers has.
+        a = Daemon.start(dir.resolve("a"), c -> files(c, FilesConfig.SuperPeer.ALWAYS));
+        b = Daemon.start(dir.resolve("b"), c -> files(c, FilesConfig.SuperPeer.NEVER));
         b.service().connect(a.addresses().get(0).toString());
         browserA = browser(dir.resolve("chrome-a"));
         browserB = browser(dir.resolve("chrome-b"));
+    }
+
+    private static NodeConfig files(NodeConfig c, FilesConfig.SuperPeer role) {
+        return ControlApiTest.loopback(c, s -> s.withForceReachability(io.servent.p2p.autonat.Reachability.PUBLIC))
+                .withFiles(c.files().withSuperPeer(role));
     }
 
     @AfterAll
@@ -112,9 +118,8 @@ class WebUiIT {
         login(ub, b);
         peerASharesAFolder(ua);
         peerBBrowsesA(ub);
-        // Next, when search and downloads land: peerBSearches(ub) types a word from A's files on
-        // #/search and waits for a result row with 1 source; peerBDownloads(ub) clicks its Download
-        // button, opens #/transfers, waits for the row's state "done" and compares the file on disk.
+        peerBSearches(ub);
+        peerBDownloads(ub);
         everyPageLoads(ua, "a");
         everyPageLoads(ub, "b");
         settingsAreValidated(ua);
@@ -179,6 +184,50 @@ class WebUiIT {
         screenshot(ui, "b-browse");
     }
 
+    private void peerBSearches(WebDriver ui) {
+        open(ui, "search");
+        // A publishes its QRP table a moment after indexing; search again until the hit arrives.
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (true) {
+            WebElement words = ui.findElement(By.id("search-words"));
+            words.clear();
+            words.sendKeys("first song");
+            ui.findElement(By.id("search-go")).click();
+            await(ui, "the search to finish", () -> text(ui, By.id("search-status"))
+                    .startsWith("Done"));
+            if (present(ui, By.cssSelector("#search-table tbody tr")) || System.nanoTime() > deadline) {
+                break;
+            }
+        }
+        await(ui, "a result row with 1 source", () -> {
+            List<WebElement> rows = ui.findElements(By.cssSelector("#search-table tbody tr"));
+            return rows.size() == 1
+                    && rows.get(0)
+                            .findElement(By.cssSelector("td.sources"))
+                            .getText()
+                            .equals("1");
+        });
+        assertThat(text(ui, By.id("search-table")))
+                .contains("Shared Music/first song.mp3")
+                .contains("audio");
+        screenshot(ui, "b-search-results");
+    }
+
+    private void peerBDownloads(WebDriver ui) throws Exception {
+        ui.findElement(By.cssSelector("#search-table tbody tr button[data-action='download']"))
+                .click();
+        await(ui, "the download queued", () -> text(ui, By.id("search-table")).contains("Queued"));
+        open(ui, "transfers");
+        await(ui, "the download done at 100 %", () -> {
+            List<WebElement> rows = ui.findElements(By.cssSelector("#transfers-table tr[data-state='done']"));
+            return rows.size() == 1 && rows.get(0).getText().contains("100.0 %");
+        });
+        Path got = b.dataDirectory().root().resolve("downloads").resolve("first song.mp3");
+        assertThat(Files.readString(got)).isEqualTo("la la la ".repeat(20_000));
+        assertThat(text(ui, By.id("transfers-table"))).contains(got.toString());
+        screenshot(ui, "b-transfers-done");
+    }
+
     private void everyPageLoads(WebDriver ui, String who) {
         Daemon self = who.equals("a") ? a : b;
         Daemon other = who.equals("a") ? b : a;
@@ -196,13 +245,18 @@ class WebUiIT {
         screenshot(ui, who + "-overview");
 
         open(ui, "search");
-        await(ui, "search saying it is unavailable", () -> text(ui, By.id("search-status"))
-                .contains("Search is not available yet"));
+        await(
+                ui,
+                "the search form, enabled",
+                () -> ui.findElement(By.id("search-go")).isEnabled()
+                        && !present(ui, By.cssSelector("#search-status [data-unavailable]")));
         screenshot(ui, who + "-search");
 
         open(ui, "transfers");
-        await(ui, "transfers saying downloads are unavailable", () -> text(ui, By.id("transfers"))
-                .contains("not available yet"));
+        await(
+                ui,
+                "the transfers list",
+                () -> present(ui, By.id("transfers-table")) || present(ui, By.id("no-transfers")));
         screenshot(ui, who + "-transfers");
 
         open(ui, "shares");
