@@ -1,10 +1,8 @@
 package io.servent.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.servent.node.ConfigFile;
 import io.servent.node.Daemon;
 import io.servent.node.DataDirectory;
+import io.servent.node.FilesConfig;
 import io.servent.node.NodeConfig;
 import io.servent.node.StartupException;
 import io.servent.p2p.api.Multiaddr;
@@ -20,17 +18,12 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The demo's small network: real {@link Daemon}s in this process on 127.0.0.1, each with its own
- * throwaway data directory and a folder of sample files. Peer 1 is the relay (and the directory
- * server, when this build has one) and everyone's bootstrap peer; the last peer listens nowhere and
+ * throwaway data directory and a folder of sample files. Peer 1 is the relay, the directory
+ * server and a super-peer, and everyone's bootstrap peer; the last peer listens nowhere and
  * is reachable only through the relay. Closing stops every daemon and deletes the directories
  * (unless kept). Built and closed by one thread.
  */
 final class DemoNetwork implements AutoCloseable {
-    /** The settings key of the directory-server role, in builds that have it. */
-    static final String INDEX_SERVER_SECTION = "files";
-
-    static final String INDEX_SERVER_KEY = "index_server";
-
     /** One peer: its daemon, its API client, and where its files are. */
     record Peer(int number, String role, Daemon daemon, ApiClient api, Path dir, Path shared) {
         String name() {
@@ -46,7 +39,6 @@ final class DemoNetwork implements AutoCloseable {
     private final List<Path> dirs = new ArrayList<>();
     private final @Nullable Path parent;
     private final String logLevel;
-    private boolean indexServer;
 
     private DemoNetwork(@Nullable Path parent, String logLevel) {
         this.parent = parent;
@@ -83,8 +75,7 @@ final class DemoNetwork implements AutoCloseable {
             List<Multiaddr> bootstrap =
                     first ? List.of() : peers.get(0).daemon().addresses();
             Daemon daemon = Daemon.start(dir.resolve("data"), c -> configure(c, first, hidden, bootstrap));
-            String role =
-                    first ? (indexServer ? "relay, directory server" : "relay") : hidden ? "only via the relay" : "";
+            String role = first ? "relay, directory server" : hidden ? "only via the relay" : "";
             ApiClient api = ApiClient.forDirectory(DataDirectory.at(dir.resolve("data")));
             peers.add(new Peer(number, role, daemon, api, dir, shared));
         }
@@ -103,25 +94,12 @@ final class DemoNetwork implements AutoCloseable {
                         .withRelayService(first)
                         .withRelayClient(hidden)
                         .withForceReachability(hidden ? Reachability.PRIVATE : Reachability.PUBLIC));
-        return first ? asIndexServer(config) : config;
-    }
-
-    /** Turns on {@code [files].index_server} when this build knows the key; leaves the config alone if not. */
-    private NodeConfig asIndexServer(NodeConfig config) {
-        ObjectNode settings = ConfigFile.toJson(config);
-        JsonNode section = settings.get(INDEX_SERVER_SECTION);
-        if (section == null || !section.has(INDEX_SERVER_KEY)) {
-            return config;
-        }
-        ObjectNode change = settings.objectNode();
-        change.putObject(INDEX_SERVER_SECTION).put(INDEX_SERVER_KEY, true);
-        try {
-            NodeConfig changed = ConfigFile.fromJson(change, config, "the demo");
-            indexServer = true;
-            return changed;
-        } catch (StartupException e) {
-            return config;
-        }
+        // Peer 1 is the directory server and a flooding super-peer; the others publish to it and
+        // become leaves of it (a real network promotes super-peers by uptime and bandwidth).
+        FilesConfig files = first
+                ? config.files().withIndexServer(true).withSuperPeer(FilesConfig.SuperPeer.ALWAYS)
+                : config.files().withIndexServers(bootstrap).withSuperPeer(FilesConfig.SuperPeer.NEVER);
+        return config.withFiles(files);
     }
 
     List<Peer> peers() {
@@ -135,10 +113,6 @@ final class DemoNetwork implements AutoCloseable {
     /** The peer that listens nowhere. */
     Peer hidden() {
         return peers.get(peers.size() - 1);
-    }
-
-    boolean hasIndexServer() {
-        return indexServer;
     }
 
     List<Path> directories() {
