@@ -1,6 +1,7 @@
 package io.servent.p2p.api;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -17,7 +18,7 @@ public final class OwnedThreads {
     private final String owner;
     private final Set<Thread> live = ConcurrentHashMap.newKeySet();
     private final AtomicLong counter = new AtomicLong();
-    private volatile boolean closed;
+    private boolean closed; // guarded by this
 
     /** {@code owner} names the service in log lines and errors, e.g. "the host". */
     public OwnedThreads(String owner) {
@@ -26,9 +27,6 @@ public final class OwnedThreads {
 
     /** Starts {@code task} on a virtual thread named {@code name-N}; refuses once closed. */
     public Thread start(String name, Runnable task) {
-        if (closed) {
-            throw new IllegalStateException(owner + " is closed");
-        }
         Thread thread = Thread.ofVirtual()
                 .name(name + "-" + counter.incrementAndGet())
                 .unstarted(() -> {
@@ -44,8 +42,14 @@ public final class OwnedThreads {
                         live.remove(Thread.currentThread());
                     }
                 });
-        live.add(thread);
-        thread.start();
+        // Checked and added under one lock, so closeAndJoin either refuses this thread or joins it.
+        synchronized (this) {
+            if (closed) {
+                throw new IllegalStateException(owner + " is closed");
+            }
+            live.add(thread);
+            thread.start();
+        }
         return thread;
     }
 
@@ -55,14 +59,18 @@ public final class OwnedThreads {
 
     /** Interrupts every thread and waits up to {@code timeout} for them to end. */
     public boolean closeAndJoin(Duration timeout) {
-        closed = true;
+        List<Thread> started;
+        synchronized (this) {
+            closed = true;
+            started = List.copyOf(live);
+        }
         long deadline = System.nanoTime() + timeout.toNanos();
-        for (Thread t : live) {
+        for (Thread t : started) {
             if (!t.equals(Thread.currentThread())) {
                 t.interrupt();
             }
         }
-        for (Thread t : live) {
+        for (Thread t : started) {
             if (t.equals(Thread.currentThread())) {
                 continue;
             }

@@ -45,6 +45,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
@@ -82,6 +83,9 @@ public final class BasicHost implements Host {
     private final Map<String, StreamHandler> handlers = new ConcurrentHashMap<>();
     private final List<TransportListener> listeners = new CopyOnWriteArrayList<>();
     private final ReentrantLock registryLock = new ReentrantLock();
+    /** Signalled (under {@link #registryLock}) whenever the last connection leaves the registry. */
+    private final Condition registryEmptied = registryLock.newCondition();
+
     private final Map<PeerId, List<HostConnection>> connectionsByPeer = new HashMap<>();
     private final Map<InetAddress, Integer> inboundPerIp = new HashMap<>();
     private final Map<PeerId, CompletableFuture<Connection>> pendingDials = new ConcurrentHashMap<>();
@@ -408,6 +412,9 @@ public final class BasicHost implements Host {
             if (forPeer != null && forPeer.remove(connection) && forPeer.isEmpty()) {
                 connectionsByPeer.remove(peer);
                 last = true;
+                if (connectionsByPeer.isEmpty()) {
+                    registryEmptied.signalAll();
+                }
             }
         } finally {
             registryLock.unlock();
@@ -827,12 +834,39 @@ public final class BasicHost implements Host {
             open.forEach(c -> closers.execute(c::close));
         }
         transports.forEach(BasicHost::closeQuietly);
+        long deadline = System.nanoTime() + CLOSE_TIMEOUT.toNanos();
         if (!threads.closeAndJoin(CLOSE_TIMEOUT)) {
             log.warn("host {} closed with threads still running", self);
         }
+        awaitEmptyRegistry(deadline);
         timer.shutdownNow();
         listeners.clear();
         log.debug("host {} closed ({} connections)", self, open.size());
+    }
+
+    /**
+     * Waits until every connection has left the registry. A connection registered just before close
+     * but whose muxer had not started yet when it was closed reports its end from its own reader
+     * thread a moment later; without this wait {@link #connections()} could still list it after
+     * close returns. Closing is idempotent, so stragglers are closed again first.
+     */
+    private void awaitEmptyRegistry(long deadlineNanos) {
+        allConnections().forEach(HostConnection::close);
+        registryLock.lock();
+        try {
+            while (!connectionsByPeer.isEmpty()) {
+                long remaining = deadlineNanos - System.nanoTime();
+                if (remaining <= 0) {
+                    log.warn("host {} closed with {} connections still registered", self, connectionsByPeer.size());
+                    return;
+                }
+                registryEmptied.awaitNanos(remaining);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            registryLock.unlock();
+        }
     }
 
     private void requireOpen() throws IOException {
