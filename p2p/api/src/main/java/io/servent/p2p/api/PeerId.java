@@ -25,7 +25,11 @@ public final class PeerId implements Comparable<PeerId> {
 
     private final Multihash multihash;
     private final byte[] bytes;
-    private final String text;
+    /**
+     * The base58 form, computed on first use: most PeerIds (DHT lookups, routing tables) are never
+     * printed. A racy but benign cache, like {@link String#hashCode()}: every thread computes the same value.
+     */
+    private @Nullable String text;
 
     /** The inlined key, parsed once: null for sha2-256 ids and for key types servent cannot verify. */
     private final @Nullable PublicKey inlinedKey;
@@ -33,7 +37,6 @@ public final class PeerId implements Comparable<PeerId> {
     private PeerId(Multihash multihash, @Nullable PublicKey inlinedKey) {
         this.multihash = multihash;
         this.bytes = multihash.bytes();
-        this.text = Base58.encode(bytes);
         this.inlinedKey = inlinedKey;
     }
 
@@ -144,7 +147,8 @@ public final class PeerId implements Comparable<PeerId> {
 
     /** A short form for logs: the last six characters. */
     public String shortString() {
-        return "…" + text.substring(Math.max(0, text.length() - 6));
+        String full = toString();
+        return "…" + full.substring(Math.max(0, full.length() - 6));
     }
 
     @Override
@@ -165,6 +169,11 @@ public final class PeerId implements Comparable<PeerId> {
     /** The legacy base58btc form ({@code 12D3KooW…}, {@code Qm…}), which the spec says to display. */
     @Override
     public String toString() {
-        return text;
+        String cached = text;
+        if (cached == null) {
+            cached = Base58.encode(bytes);
+            text = cached;
+        }
+        return cached;
     }
 }
