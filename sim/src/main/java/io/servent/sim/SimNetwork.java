@@ -87,6 +87,7 @@ final class SimNetwork implements AutoCloseable {
                 .transport(chaos == null ? transport : chaos.wrap(transport))
                 .security(new PlaintextSecurity())
                 .muxer(new YamuxMuxer(yamux))
+                .sharedTimer(timer)
                 .build();
         host.start();
         return host;

@@ -78,6 +78,9 @@ public final class BasicHost implements Host {
     private final OwnedThreads threads = new OwnedThreads("the host");
     private final EventBus events = new EventBus(threads);
     private final ScheduledExecutorService timer;
+    /** False when the builder was given a shared timer, which its owner shuts down. */
+    private final boolean ownsTimer;
+
     private final ConnectionTrimmer trimmer;
 
     private final Map<String, StreamHandler> handlers = new ConcurrentHashMap<>();
@@ -102,7 +105,8 @@ public final class BasicHost implements Host {
             HostConfig config,
             List<Transport> transports,
             List<SecurityProtocol> security,
-            List<StreamMuxer> muxers) {
+            List<StreamMuxer> muxers,
+            @Nullable ScheduledExecutorService sharedTimer) {
         if (transports.isEmpty()) {
             throw new IllegalArgumentException("a host needs at least one transport");
         }
@@ -110,13 +114,8 @@ public final class BasicHost implements Host {
         this.self = key.publicKey().peerId();
         this.config = config;
         this.transports = new CopyOnWriteArrayList<>(transports);
-        ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, r -> {
-            Thread t = new Thread(r, "host-timer-" + self.shortString());
-            t.setDaemon(true);
-            return t;
-        });
-        executor.setRemoveOnCancelPolicy(true);
-        this.timer = executor;
+        this.ownsTimer = sharedTimer == null;
+        this.timer = sharedTimer != null ? sharedTimer : newTimer(self);
         this.upgrader = new Upgrader(key, security, muxers, config.upgradeTimeout(), timer);
         this.trimmer = new ConnectionTrimmer(config.lowWater(), config.highWater(), config.gracePeriod());
         this.pendingHandshakes = new Semaphore(config.limits().maxPendingHandshakes());
@@ -819,6 +818,16 @@ public final class BasicHost implements Host {
         return threads.size();
     }
 
+    private static ScheduledExecutorService newTimer(PeerId self) {
+        ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "host-timer-" + self.shortString());
+            t.setDaemon(true);
+            return t;
+        });
+        executor.setRemoveOnCancelPolicy(true);
+        return executor;
+    }
+
     // ---- shutdown ----
 
     @Override
@@ -839,7 +848,9 @@ public final class BasicHost implements Host {
             log.warn("host {} closed with threads still running", self);
         }
         awaitEmptyRegistry(deadline);
-        timer.shutdownNow();
+        if (ownsTimer) {
+            timer.shutdownNow();
+        }
         listeners.clear();
         log.debug("host {} closed ({} connections)", self, open.size());
     }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.servent.p2p.api.Connection;
+import io.servent.p2p.api.Ed25519PrivateKey;
 import io.servent.p2p.api.ResourceLimitException;
 import io.servent.p2p.api.Stream;
 import io.servent.p2p.testing.Await;
@@ -18,6 +19,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -115,6 +118,26 @@ class HostDefenseTest {
         assertClosedByHost(silent, Duration.ofSeconds(5));
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3));
         assertServes(a, hosts.start());
+    }
+
+    @Test
+    void aSharedTimerCutsOffStalledHandshakesAndOutlivesTheHost() throws Exception {
+        ScheduledExecutorService shared = Executors.newSingleThreadScheduledExecutor();
+        try {
+            BasicHost a = hosts.start(BasicHost.builder(Ed25519PrivateKey.generate())
+                    .config(HostConfig.defaults()
+                            .withListenAddresses(List.of(TestHosts.LOOPBACK))
+                            .withUpgradeTimeout(Duration.ofMillis(500)))
+                    .sharedTimer(shared));
+            assertClosedByHost(rawSocket(a, "127.0.0.1"), Duration.ofSeconds(3));
+            assertServes(a, hosts.start());
+            a.close();
+            assertThat(shared.isShutdown())
+                    .as("the host leaves a shared timer to its owner")
+                    .isFalse();
+        } finally {
+            shared.shutdownNow();
+        }
     }
 
     @Test
