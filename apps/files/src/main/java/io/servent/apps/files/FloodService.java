@@ -425,7 +425,7 @@ public final class FloodService implements AutoCloseable, SearchResponder.Forwar
                 return;
             }
             try {
-                SearchClient.query(
+                SearchClient.querySigned(
                         host,
                         to,
                         r.guid(),
@@ -470,7 +470,8 @@ public final class FloodService implements AutoCloseable, SearchResponder.Forwar
         int target = Math.min(maxHits, config.targetResults());
         Set<String> seen = ConcurrentHashMap.newKeySet();
         AtomicInteger count = new AtomicInteger();
-        SearchResponder.HitRelay relay = hit -> {
+        SearchResponder.HitRelay relay = signed -> {
+            FileHit hit = signed.hit();
             if (!hit.provider().equals(host.peerId())
                     && seen.size() < SearchWire.MAX_HITS_PER_STREAM
                     && seen.add(hit.root() + " " + hit.provider())) {
@@ -509,7 +510,7 @@ public final class FloodService implements AutoCloseable, SearchResponder.Forwar
             }
             int ttl = Math.min(step + 1, config.maxTtl());
             try {
-                SearchClient.query(
+                SearchClient.querySigned(
                         host,
                         sp,
                         guid,

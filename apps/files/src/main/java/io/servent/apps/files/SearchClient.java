@@ -17,12 +17,7 @@ import java.util.function.Consumer;
 final class SearchClient {
     private SearchClient() {}
 
-    /**
-     * Queries {@code peer}; hits go to {@code sink} on this thread as they arrive.
-     *
-     * @return how many hits arrived (the stream ended, the deadline passed or {@code maxHits} came)
-     * @throws IOException if the peer cannot be reached, resets the stream or breaks the protocol
-     */
+    /** Queries {@code peer}; the checked hits (signatures verified) go to {@code sink} as they arrive. */
     static int query(
             Host host,
             PeerId peer,
@@ -34,6 +29,29 @@ final class SearchClient {
             SearchMode mode,
             Duration timeout,
             Consumer<FileHit> sink)
+            throws IOException {
+        return querySigned(
+                host, peer, guid, query, ttl, hops, maxHits, mode, timeout, signed -> sink.accept(signed.hit()));
+    }
+
+    /**
+     * Queries {@code peer}; hits, each verified against its provider's signature, go to {@code sink} on
+     * this thread as they arrive, with the signature (for a relay to pass on).
+     *
+     * @return how many hits arrived (the stream ended, the deadline passed or {@code maxHits} came)
+     * @throws IOException if the peer cannot be reached, resets the stream or breaks the protocol
+     */
+    static int querySigned(
+            Host host,
+            PeerId peer,
+            byte[] guid,
+            FileQuery query,
+            int ttl,
+            int hops,
+            int maxHits,
+            SearchMode mode,
+            Duration timeout,
+            Consumer<SearchWire.SignedHit> sink)
             throws IOException {
         long deadline = System.nanoTime() + timeout.toNanos();
         Stream stream = host.newStream(peer, SearchWire.PROTOCOL_ID);
@@ -64,7 +82,7 @@ final class SearchClient {
                         throw new ProtocolViolationException(
                                 peer + " sent more than " + SearchWire.MAX_HITS_PER_STREAM + " hits");
                     }
-                    sink.accept(SearchWire.hit(h, mode, peer));
+                    sink.accept(SearchWire.hit(h, mode, peer, guid));
                     count++;
                 }
             }

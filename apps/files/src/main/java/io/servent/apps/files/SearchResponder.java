@@ -56,9 +56,9 @@ public final class SearchResponder implements AutoCloseable {
         void forward(SearchWire.Request request, PeerId from, HitRelay relay, long deadlineNanos);
     }
 
-    /** Receives relayed hits; false once no more are wanted. */
+    /** Receives relayed hits (signatures checked); false once no more are wanted. */
     interface HitRelay {
-        boolean relay(FileHit hit);
+        boolean relay(SearchWire.SignedHit hit);
     }
 
     private final Host host;
@@ -135,7 +135,7 @@ public final class SearchResponder implements AutoCloseable {
             for (SharedFile f : files) {
                 String name = f.displayPath();
                 if (SearchWire.representable(name)) {
-                    sink.add(SearchWire.encodeHit(f.root(), name, f.size(), host.peerId(), addrs));
+                    sink.add(SearchWire.encodeOwnHit(host, request.guid(), f.root(), name, f.size(), addrs));
                 }
             }
             if (!files.isEmpty()) {
@@ -147,13 +147,12 @@ public final class SearchResponder implements AutoCloseable {
                 f.forward(
                         request,
                         peer,
-                        hit -> {
-                            if (hit.provider().equals(peer)) {
+                        signed -> {
+                            if (signed.hit().provider().equals(peer)) {
                                 return !sink.full(); // its own files: it knows them
                             }
                             hitsRelayed.incrementAndGet();
-                            return sink.add(SearchWire.encodeHit(
-                                    hit.root(), hit.name(), hit.size(), hit.provider(), hit.addresses()));
+                            return sink.add(SearchWire.encodeHit(signed));
                         },
                         System.nanoTime()
                                 + FloodService.forwardTimeout(request.ttl()).toNanos());

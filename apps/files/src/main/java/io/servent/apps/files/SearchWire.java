@@ -102,12 +102,53 @@ final class SearchWire {
         }
     }
 
-    static SearchProto.SearchHit encodeHit(Cid root, String name, long size, PeerId provider, List<Multiaddr> addrs) {
+    /** A checked hit with its provider's signature, kept so a super-peer can relay it unchanged. */
+    record SignedHit(FileHit hit, ByteString signature) {}
+
+    private static final byte[] HIT_DOMAIN = "servent-search-hit:".getBytes(StandardCharsets.UTF_8);
+
+    /**
+     * What a provider signs for one hit: a domain string, the query's id, then the root CID, the size
+     * and the name (each length-prefixed or fixed-width, so no two hits share the same bytes). The
+     * query id binds the hit to one query, so it cannot be replayed into another.
+     */
+    static byte[] hitSigningBytes(byte[] guid, Cid root, long size, String name) {
+        byte[] rootBytes = root.bytes();
+        byte[] nameBytes = name.getBytes(StandardCharsets.UTF_8);
+        return java.nio.ByteBuffer.allocate(
+                        HIT_DOMAIN.length + 4 + guid.length + 4 + rootBytes.length + 8 + 4 + nameBytes.length)
+                .put(HIT_DOMAIN)
+                .putInt(guid.length)
+                .put(guid)
+                .putInt(rootBytes.length)
+                .put(rootBytes)
+                .putLong(size)
+                .putInt(nameBytes.length)
+                .put(nameBytes)
+                .array();
+    }
+
+    /** One of this node's own files as a hit for query {@code guid}, signed with {@code host}'s key. */
+    static SearchProto.SearchHit encodeOwnHit(
+            io.servent.p2p.api.Host host, byte[] guid, Cid root, String name, long size, List<Multiaddr> addrs) {
+        byte[] signature = host.sign(hitSigningBytes(guid, root, size, name));
+        return encodeHit(root, name, size, host.peerId(), addrs, ByteString.copyFrom(signature));
+    }
+
+    /** A hit as it was received (a relay passes the provider's signature on). */
+    static SearchProto.SearchHit encodeHit(SignedHit signed) {
+        FileHit h = signed.hit();
+        return encodeHit(h.root(), h.name(), h.size(), h.provider(), h.addresses(), signed.signature());
+    }
+
+    static SearchProto.SearchHit encodeHit(
+            Cid root, String name, long size, PeerId provider, List<Multiaddr> addrs, ByteString signature) {
         SearchProto.SearchHit.Builder b = SearchProto.SearchHit.newBuilder()
                 .setRoot(ByteString.copyFrom(root.bytes()))
                 .setName(name)
                 .setSize(size)
-                .setProvider(ByteString.copyFrom(provider.bytes()));
+                .setProvider(ByteString.copyFrom(provider.bytes()))
+                .setSignature(signature);
         addrs.stream().limit(MAX_ADDRESSES).forEach(a -> b.addAddrs(ByteString.copyFrom(a.bytes())));
         return b.build();
     }
@@ -132,7 +173,34 @@ final class SearchWire {
         return r.getHitsList();
     }
 
-    /** A wire hit as a checked {@link FileHit}. */
+    /**
+     * A wire hit for query {@code guid} as a checked {@link FileHit}, its signature verified against
+     * the provider's key (inlined in its PeerId). A bad signature is {@code from}'s fault whoever it
+     * names: an honest relay checks every hit before passing it on.
+     */
+    static SignedHit hit(SearchProto.SearchHit h, SearchMode mode, PeerId from, byte[] guid)
+            throws ProtocolViolationException {
+        FileHit hit = hit(h, mode, from);
+        if (h.getSignature().size() != SIGNATURE_LENGTH) {
+            throw new ProtocolViolationException(from + " sent a hit for " + hit.root() + " without its provider's "
+                    + SIGNATURE_LENGTH + "-byte signature (" + h.getSignature().size() + " bytes)");
+        }
+        byte[] signed = hitSigningBytes(guid, hit.root(), hit.size(), hit.name());
+        boolean valid = hit.provider()
+                .publicKey()
+                .map(key -> key.verify(signed, h.getSignature().toByteArray()))
+                .orElse(false);
+        if (!valid) {
+            throw new ProtocolViolationException(from + " sent a hit for " + hit.root() + " that its provider "
+                    + hit.provider() + " did not sign for this query");
+        }
+        return new SignedHit(hit, h.getSignature());
+    }
+
+    /** Ed25519 signatures: the only key type whose PeerIds inline the key a hit is checked against. */
+    static final int SIGNATURE_LENGTH = 64;
+
+    /** A wire hit as a checked {@link FileHit}, its signature not checked. */
     static FileHit hit(SearchProto.SearchHit h, SearchMode mode, PeerId from) throws ProtocolViolationException {
         try {
             Cid root = Cid.fromBytes(h.getRoot().toByteArray());

@@ -1,14 +1,18 @@
 package io.servent.apps.files;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import com.google.protobuf.ByteString;
 import io.servent.apps.files.proto.QrpProto;
+import io.servent.apps.files.proto.SearchProto;
+import io.servent.p2p.api.Cid;
 import io.servent.p2p.api.LengthPrefixed;
 import io.servent.p2p.api.PeerId;
+import io.servent.p2p.api.ProtocolViolationException;
 import io.servent.p2p.api.Stream;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -205,6 +209,77 @@ class FloodServiceTest {
         assertThat(first).isNotEmpty();
         assertThat(second).isEmpty();
         assertThat(sp.responder.duplicates.get()).isEqualTo(dup + 1);
+    }
+
+    @Test
+    void hitsTheirProviderDidNotSignForThisQueryAreRefused() throws IOException {
+        SearchTestNetwork.Peer provider = leaves.get(0);
+        SearchTestNetwork.Peer asker = leaves.get(1);
+        Cid root = UnixFs.rawLeaf("forged".getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                .cid();
+        byte[] guid = new byte[16];
+        guid[0] = 7;
+        byte[] otherQuery = new byte[16];
+        otherQuery[0] = 8;
+        String name = "music/tune.mp3";
+        ByteString valid = ByteString.copyFrom(provider.host.sign(SearchWire.hitSigningBytes(guid, root, 5, name)));
+        List<ByteString> forgeries = List.of(
+                ByteString.EMPTY, // unsigned
+                ByteString.copyFrom(new byte[64]), // garbage
+                ByteString.copyFrom(
+                        provider.host.sign(SearchWire.hitSigningBytes(otherQuery, root, 5, name))), // replay
+                ByteString.copyFrom(
+                        provider.host.sign(SearchWire.hitSigningBytes(guid, root, 6, name))), // size changed
+                ByteString.copyFrom(evil.host.sign(SearchWire.hitSigningBytes(guid, root, 5, name)))); // wrong signer
+        try {
+            for (ByteString signature : forgeries) {
+                answerEveryQueryWith(SearchWire.encodeHit(root, name, 5, provider.host.peerId(), List.of(), signature));
+                assertThatThrownBy(() -> SearchClient.query(
+                                asker.host,
+                                evil.host.peerId(),
+                                guid,
+                                FileQuery.of("tune"),
+                                0,
+                                0,
+                                10,
+                                SearchMode.FLOOD,
+                                Duration.ofSeconds(5),
+                                hit -> {}))
+                        .isInstanceOf(ProtocolViolationException.class)
+                        .hasMessageContaining("sent a hit for " + root);
+            }
+            answerEveryQueryWith(SearchWire.encodeHit(root, name, 5, provider.host.peerId(), List.of(), valid));
+            List<FileHit> relayed = new ArrayList<>();
+            SearchClient.query(
+                    asker.host,
+                    evil.host.peerId(),
+                    guid,
+                    FileQuery.of("tune"),
+                    0,
+                    0,
+                    10,
+                    SearchMode.FLOOD,
+                    Duration.ofSeconds(5),
+                    relayed::add);
+            assertThat(relayed).singleElement().satisfies(h -> {
+                assertThat(h.provider()).isEqualTo(provider.host.peerId());
+                assertThat(h.name()).isEqualTo(name);
+            });
+        } finally {
+            evil.host.removeStreamHandler(SearchWire.PROTOCOL_ID);
+        }
+    }
+
+    /** The evil peer answers every query with {@code hit}, as a lying super-peer would relay it. */
+    private void answerEveryQueryWith(SearchProto.SearchHit hit) {
+        evil.host.setStreamHandler(SearchWire.PROTOCOL_ID, s -> {
+            LengthPrefixed.readRequired(s.in(), SearchWire.MAX_REQUEST_BYTES);
+            LengthPrefixed.write(
+                    s.out(),
+                    SearchProto.SearchResponse.newBuilder().addHits(hit).build().toByteArray());
+            s.out().flush();
+            s.closeWrite();
+        });
     }
 
     @Test

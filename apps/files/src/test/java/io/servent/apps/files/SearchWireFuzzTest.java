@@ -27,7 +27,7 @@ class SearchWireFuzzTest {
         }
         try {
             for (SearchProto.SearchHit h : SearchWire.decodeResponse(bytes, FROM)) {
-                SearchWire.hit(h, SearchMode.FLOOD, FROM);
+                SearchWire.hit(h, SearchMode.FLOOD, FROM, new byte[16]);
             }
         } catch (ProtocolViolationException expected) {
             // fine
@@ -65,7 +65,13 @@ class SearchWireFuzzTest {
     Arbitrary<byte[]> searchLike() {
         byte[] request = SearchWire.encodeRequest(new byte[16], FileQuery.of("blue monday"), 2, 1, 50);
         byte[] response = SearchProto.SearchResponse.newBuilder()
-                .addHits(SearchWire.encodeHit(UnixFs.rawLeaf(new byte[1]).cid(), "a/b.mp3", 5, FROM, List.of()))
+                .addHits(SearchWire.encodeHit(
+                        UnixFs.rawLeaf(new byte[1]).cid(),
+                        "a/b.mp3",
+                        5,
+                        FROM,
+                        List.of(),
+                        com.google.protobuf.ByteString.copyFrom(new byte[64])))
                 .build()
                 .toByteArray();
         return mutations(request, response);
