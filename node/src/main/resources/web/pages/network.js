@@ -1,5 +1,5 @@
 // Network: what the daemon reports about the overlay (DHT size estimate, super-peer status, relays),
-// from /network and /dht/stats when this daemon has them, plus connection counts.
+// from /network, /files/status and /dht/stats when this daemon has them, plus connection counts.
 import { api, h, failure } from "../app.js";
 
 export async function render(root) {
@@ -7,13 +7,15 @@ export async function render(root) {
   const summary = h("div", { class: "card", id: "network-summary" }, h("h2", {}, "Connections"));
   const overlay = h("div", { class: "card", id: "network-status" }, h("h2", {}, "Overlay"));
   const dht = h("div", { class: "card", id: "dht-stats" }, h("h2", {}, "DHT"));
-  root.append(summary, h("div", { class: "grid" }, overlay, dht));
+  const search = h("div", { class: "card", id: "search-status" }, h("h2", {}, "Search"));
+  root.append(summary, h("div", { class: "grid" }, overlay, search, dht));
   const refresh = async () => {
-    const [peers, traffic, network, stats] = await Promise.all([
+    const [peers, traffic, network, stats, files] = await Promise.all([
       api("GET", "/peers"),
       api("GET", "/traffic").catch(() => []),
       api("GET", "/network").catch((e) => e),
       api("GET", "/dht/stats").catch((e) => e),
+      api("GET", "/files/status").catch((e) => e),
     ]);
     const last = traffic[traffic.length - 1];
     summary.replaceChildren(h("h2", {}, "Connections"), h("dl", { class: "kv" },
@@ -24,11 +26,29 @@ export async function render(root) {
       h("dt", {}, "Payload in / out"), h("dd", {}, last ? `${fmt(last.bytesIn)} / ${fmt(last.bytesOut)}` : "–")));
     overlay.replaceChildren(h("h2", {}, "Overlay"), network instanceof Error ? failure(network, "Network status (super-peer role, relays, reachability)") : table(network));
     dht.replaceChildren(h("h2", {}, "DHT"), stats instanceof Error ? failure(stats, "The DHT") : table(stats));
+    search.replaceChildren(h("h2", {}, "Search"), files instanceof Error ? failure(files, "Search status (flooding role, publication)") : searchStatus(files));
   };
   await refresh();
   const timer = setInterval(() => refresh().catch(() => {}), 5000);
   root.dataset.loaded = "true";
   return () => clearInterval(timer);
+}
+
+/** The flooding role and links, then what the last publication of this node's shares reached. */
+function searchStatus(s) {
+  const p = s.publication;
+  const when = p.publishedAt ? new Date(p.publishedAt).toLocaleTimeString() : "not yet";
+  return h("dl", { class: "kv" },
+    h("dt", {}, "Flooding role"), h("dd", { id: "flood-role" }, s.floodRole),
+    h("dt", {}, s.floodRole === "super-peer" ? "Leaves / neighbours" : "Super-peers"),
+    h("dd", {}, s.floodRole === "super-peer" ? `${s.leaves.length} / ${s.neighbours.length}` : String(s.superPeers.length)),
+    h("dt", {}, "Index server"), h("dd", {}, s.indexServer ? "this node runs one" : "no"),
+    h("dt", {}, "Index servers used"), h("dd", {}, table(s.indexServers)),
+    h("dt", {}, "Shares published"), h("dd", { id: "publication" },
+      p.pending ? "publishing…" : `${p.files} files at ${when}`
+        + (p.indexServers ? `, ${p.indexServersReached} of ${p.indexServers} index servers` : "")
+        + (p.dhtRecords >= 0 ? `, ${p.dhtRecords} DHT records` : "")),
+    ...(p.error ? [h("dt", {}, "Problem"), h("dd", { class: "bad" }, p.error)] : []));
 }
 
 function fmt(n) {
@@ -37,6 +57,7 @@ function fmt(n) {
 
 /** Any JSON object as a readable list: nested objects indent, arrays list their items. */
 function table(value) {
+  if (typeof value === "number" && !Number.isInteger(value)) return h("span", {}, value.toFixed(1));
   if (value === null || typeof value !== "object") return h("span", {}, String(value));
   if (Array.isArray(value)) {
     if (!value.length) return h("span", { class: "muted" }, "none");

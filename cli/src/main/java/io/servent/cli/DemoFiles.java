@@ -50,9 +50,10 @@ final class DemoFiles {
         }
         String id = created.json().path("id").asText();
         say.line("\"" + words + "\" (" + mode + ": " + meaning + ")");
-        JsonNode results = awaitSearch(id);
+        JsonNode search = awaitSearch(id);
+        JsonNode results = search.path("results");
         if (results.isEmpty()) {
-            say.line("   " + noResults);
+            say.line("   " + ("done".equals(search.path("state").asText()) ? "no results" : noResults));
         }
         int shown = 0;
         for (JsonNode r : results) {
@@ -81,7 +82,7 @@ final class DemoFiles {
         return path.substring(path.lastIndexOf('/') + 1);
     }
 
-    /** Polls a search until it is done (or the wait is over) and returns its results so far. */
+    /** Polls a search until it is done (or the wait is over) and returns it with its results so far. */
     private JsonNode awaitSearch(String id) throws CliException {
         long deadline = System.nanoTime() + searchWait.toNanos();
         JsonNode search = api.get("searches/" + id, CALL).json();
@@ -89,7 +90,7 @@ final class DemoFiles {
             pause();
             search = api.get("searches/" + id, CALL).json();
         }
-        return search.path("results");
+        return search;
     }
 
     /**

@@ -23,6 +23,7 @@ final class DemoTour {
     private static final Duration RESERVATION_WAIT = Duration.ofSeconds(20);
     private static final Duration INDEXING_WAIT = Duration.ofSeconds(30);
     private static final Duration SEARCH_WAIT = Duration.ofSeconds(10);
+    private static final Duration PUBLISH_WAIT = Duration.ofSeconds(20);
     private static final Duration DOWNLOAD_WAIT = Duration.ofSeconds(30);
 
     /** The searches of step 4: a mode, the words, and what the mode means. */
@@ -164,6 +165,40 @@ final class DemoTour {
                     share.path("files").asLong(),
                     DemoCommand.size(share.path("bytes").asLong())));
         }
+        long start = System.nanoTime();
+        boolean published = waitUntil(PUBLISH_WAIT, () -> {
+            for (DemoNetwork.Peer p : network.peers()) {
+                if (!published(p)) {
+                    return false;
+                }
+            }
+            return true;
+        });
+        say.line(
+                published
+                        ? "all published to super-peers, directory server and DHT in "
+                                + (System.nanoTime() - start) / 1_000_000 + " ms"
+                        : "not every peer had published its files within " + PUBLISH_WAIT.toSeconds()
+                                + " s; searches may miss some (GET /api/v1/files/status says why)");
+    }
+
+    /**
+     * Whether {@code p}'s last publication covers every file it shares and reached its index servers
+     * ({@code GET /api/v1/files/status}).
+     */
+    private static boolean published(DemoNetwork.Peer p) {
+        try {
+            JsonNode publication = p.api().get("files/status", CALL).json().path("publication");
+            long shared =
+                    p.api().get("shares", CALL).json().path(0).path("files").asLong();
+            return !publication.path("pending").asBoolean(true)
+                    && publication.path("files").asLong() >= shared
+                    && publication.path("indexServersReached").asInt()
+                            >= publication.path("indexServers").asInt()
+                    && publication.path("dhtRecords").asInt() != 0;
+        } catch (CliException e) {
+            return false;
+        }
     }
 
     private static long fileCount(Path dir) throws CliException {
@@ -303,11 +338,17 @@ final class DemoTour {
         }
     }
 
-    /** Waits until {@code condition} holds or {@code timeout} passes; the step then reports what it sees. */
-    private static void waitUntil(Duration timeout, BooleanSupplier condition) {
+    /**
+     * Waits until {@code condition} holds or {@code timeout} passes; the step then reports what it sees.
+     *
+     * @return whether the condition held
+     */
+    private static boolean waitUntil(Duration timeout, BooleanSupplier condition) {
         long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean() && System.nanoTime() < deadline) {
+        boolean holds;
+        while (!(holds = condition.getAsBoolean()) && System.nanoTime() < deadline) {
             DemoFiles.pause();
         }
+        return holds;
     }
 }

@@ -54,7 +54,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -72,9 +71,6 @@ import org.slf4j.LoggerFactory;
  */
 final class NodeSearch implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(NodeSearch.class);
-
-    /** Changes to the shares are published at most this often (indexing reports many). */
-    static final Duration PUBLISH_DELAY = Duration.ofSeconds(2);
 
     static final Duration KEYWORD_REPUBLISH = Duration.ofMinutes(30);
     static final Duration ELECTION_PERIOD = Duration.ofMinutes(1);
@@ -120,6 +116,16 @@ final class NodeSearch implements AutoCloseable {
 
     record ProviderView(String peer, List<String> addrs, boolean reachable, boolean viaRelay) {}
 
+    /** {@code GET /files/status}: this node's part in search. */
+    record FilesStatusView(
+            String floodRole,
+            List<String> superPeers,
+            List<String> neighbours,
+            List<String> leaves,
+            boolean indexServer,
+            List<String> indexServers,
+            SharePublisher.Status publication) {}
+
     record ExplainView(
             String cid,
             Map<String, Boolean> modes,
@@ -141,7 +147,7 @@ final class NodeSearch implements AutoCloseable {
     private final Downloads downloads;
     private final ScheduledExecutorService timer;
     private final ExecutorService work = Executors.newVirtualThreadPerTaskExecutor();
-    private final AtomicBoolean publishPending = new AtomicBoolean();
+    private final SharePublisher publisher;
     private final Map<Long, Long> lastDownloadEvent = new ConcurrentHashMap<>();
     private final Map<String, String> searchModes = new ConcurrentHashMap<>();
     private final List<AutoCloseable> subscriptions = new ArrayList<>();
@@ -190,6 +196,7 @@ final class NodeSearch implements AutoCloseable {
                 host, files.database(), files.blocks(), shared, this::providers, DownloadConfig.defaults());
         this.timer = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().name("files-search-timer").daemon().factory());
+        this.publisher = new SharePublisher(files.index(), flood, directoryClient, keywords, timer, work, events);
         this.searchCounter = Counter.builder("servent.files.searches")
                 .description("Searches started")
                 .register(registry);
@@ -339,39 +346,22 @@ final class NodeSearch implements AutoCloseable {
 
     /** Shares changed: publish the QRP table, DHT keywords and index-server list (debounced). */
     void sharesChanged() {
-        if (closed || !publishPending.compareAndSet(false, true)) {
-            return;
-        }
-        try {
-            timer.schedule(() -> work.execute(this::publish), PUBLISH_DELAY.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (java.util.concurrent.RejectedExecutionException e) {
-            publishPending.set(false);
-        }
+        publisher.changed();
     }
 
-    private void publish() {
-        publishPending.set(false);
-        if (closed) {
-            return;
-        }
-        try {
-            flood.refreshTable();
-        } catch (IOException | RuntimeException e) {
-            log.debug("QRP table refresh failed: {}", e.toString());
-        }
-        DirectoryClient dc = directoryClient;
-        if (dc != null) {
-            dc.publish();
-        }
-        KeywordService ks = keywords;
-        if (ks != null) {
-            try {
-                int n = ks.publish();
-                log.debug("published {} DHT keyword records", n);
-            } catch (IOException | RuntimeException e) {
-                log.info("cannot publish DHT keywords: {}", e.getMessage());
-            }
-        }
+    FilesStatusView status() {
+        return new FilesStatusView(
+                flood.role().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'),
+                ids(flood.superPeers()),
+                ids(flood.neighbours()),
+                ids(flood.leaves()),
+                directoryServer != null,
+                directoryClient == null ? List.of() : ids(directoryClient.servers()),
+                publisher.status());
+    }
+
+    private static List<String> ids(java.util.Collection<PeerId> peers) {
+        return peers.stream().map(PeerId::toString).sorted().toList();
     }
 
     /** Providers for a download: peers seen in search hits, then DHT provider records. */
@@ -683,6 +673,7 @@ final class NodeSearch implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
+        publisher.close();
         timer.shutdownNow();
         for (AutoCloseable s : subscriptions) {
             try {

@@ -7,7 +7,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Search, downloads and explain, as the files contract gives them: {@code /api/v1/searches},
- * {@code /api/v1/downloads} (with pause, resume and DELETE) and {@code /api/v1/explain/{cid}}.
+ * {@code /api/v1/downloads} (with pause, resume and DELETE), {@code /api/v1/explain/{cid}}, and
+ * {@code /api/v1/files/status} (flooding role, links and the last publication of this node's shares).
  * Thread-safe.
  */
 final class SearchRoutes implements ApiRoutes {
@@ -57,6 +58,7 @@ final class SearchRoutes implements ApiRoutes {
             search.cancel(id(ctx));
             ctx.status(204);
         });
+        config.routes.get(prefix + "/files/status", ctx -> ctx.json(search.status()));
         config.routes.get(prefix + "/explain/{cid}", ctx -> ctx.json(search.explain(ctx.pathParam("cid"))));
     }
 

@@ -170,6 +170,45 @@ class FilesDaemonsTest {
     }
 
     @Test
+    @Order(0)
+    void aNewShareIsPublishedWithinSecondsAndTheFirstSearchInEachModeFindsIt() throws Exception {
+        Daemon sharer = daemons.get(9);
+        long start = System.nanoTime();
+        share(9, "lullabies", Map.of("narwhal lullaby.flac", "a quiet song".getBytes()), List.of("everyone"));
+        Await.until(WAIT, () -> indexed(sharer), "d9 indexed its share");
+        JsonNode[] publication = new JsonNode[1];
+        Await.until(
+                Duration.ofSeconds(10),
+                () -> {
+                    try {
+                        publication[0] = ApiCalls.get(sharer, "files/status").get("publication");
+                    } catch (Exception e) {
+                        return false;
+                    }
+                    return !publication[0].get("pending").asBoolean()
+                            && publication[0].get("files").asInt() >= 1;
+                },
+                "d9 published its new share");
+        long publishedMillis = (System.nanoTime() - start) / 1_000_000;
+        assertThat(publishedMillis).as("share to published, ms").isLessThan(8_000);
+        assertThat(publication[0].get("indexServers").asInt()).isEqualTo(1);
+        assertThat(publication[0].get("indexServersReached").asInt()).isEqualTo(1);
+        assertThat(publication[0].get("dhtRecords").asInt()).isGreaterThanOrEqualTo(3); // 2 words and the root
+        assertThat(publication[0].get("error").isNull()).isTrue();
+        JsonNode status = ApiCalls.get(sharer, "files/status");
+        assertThat(status.get("floodRole").asText()).isEqualTo("leaf");
+        assertThat(status.get("superPeers")).isNotEmpty();
+        assertThat(ApiCalls.get(daemons.get(1), "files/status").get("floodRole").asText())
+                .isEqualTo("super-peer");
+        // Once published, the very first search finds it, in every mode: no retrying.
+        for (String mode : List.of("server", "flood", "dht")) {
+            assertThat(find(search(daemons.get(10), "narwhal", mode), "narwhal lullaby.flac"))
+                    .as("the first %s search for the new file", mode)
+                    .isNotNull();
+        }
+    }
+
+    @Test
     @Order(1)
     void eachModeFindsAFileSharedByAnotherDaemon() {
         for (String mode : List.of("server", "flood", "dht")) {

@@ -266,6 +266,8 @@ class WebUiIT {
         open(ui, "network");
         await(ui, "the connection count", () -> text(ui, By.id("connection-count"))
                 .equals("1"));
+        await(ui, "the flooding role", () -> !text(ui, By.id("flood-role")).isEmpty());
+        await(ui, "the last publication", () -> text(ui, By.id("publication")).contains("files at"));
         screenshot(ui, who + "-network");
 
         open(ui, "settings");

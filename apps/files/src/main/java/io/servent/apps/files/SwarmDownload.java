@@ -226,6 +226,7 @@ final class SwarmDownload {
             peerFailure = null;
             samples.clear();
             startedNanos = System.nanoTime();
+            samples.addLast(new long[] {startedNanos, bytesDone}); // so the first progress report has a speed
             Thread t = Thread.ofVirtual().name("download-" + id).unstarted(this::run);
             runner = t;
             t.start();
