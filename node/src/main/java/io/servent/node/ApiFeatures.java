@@ -83,6 +83,7 @@ final class ApiFeatures implements AutoCloseable {
 
     /** Starts search and downloads once the network services (DHT) run. */
     void startSearch(BasicHost host, NetworkServices network) throws StartupException {
+        network.dht().ifPresent(metrics::bindDht);
         search = NodeSearch.start(host, files, network, config.files(), dir.root(), events, metrics.registry());
     }
 

@@ -14,6 +14,8 @@ import io.servent.p2p.api.Connection;
 import io.servent.p2p.api.Direction;
 import io.servent.p2p.api.Host;
 import io.servent.p2p.host.HostMetrics;
+import io.servent.p2p.kad.KadDht;
+import io.servent.p2p.kad.KadQueryCounters;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -24,7 +26,7 @@ import java.util.function.ToDoubleFunction;
  * The daemon's Prometheus metrics ({@code GET /metrics}, text exposition format), kept in a
  * Micrometer registry: connections, streams and peers now; stream payload bytes and streams opened per
  * protocol; failed handshakes, refusals and failed dials by reason (all from the host's {@link
- * HostMetrics}); live event subscribers; JVM memory, GC, threads, classes, CPU and uptime. Counters
+ * HostMetrics}); DHT query statistics ({@link #bindDht}); live event subscribers; JVM memory, GC, threads, classes, CPU and uptime. Counters
  * read the host's own counters when scraped, so counting costs the host nothing extra; protocols
  * seen since the last scrape are registered at the next one (their number is bounded by {@link
  * HostMetrics#MAX_PROTOCOLS}).
@@ -94,6 +96,53 @@ public final class NodeMetrics implements AutoCloseable {
         new ClassLoaderMetrics().bindTo(registry);
         new ProcessorMetrics().bindTo(registry);
         new UptimeMetrics().bindTo(registry);
+    }
+
+    /**
+     * The DHT's query statistics: lookups and their time by type, requests sent by type and outcome,
+     * requests served by type, and the routing table and stores. Read from the DHT's own counters at
+     * each scrape.
+     */
+    void bindDht(KadDht dht) {
+        KadQueryCounters q = dht.queryCounters();
+        for (KadQueryCounters.Type type : KadQueryCounters.Type.values()) {
+            String t = type.label();
+            FunctionCounter.builder("servent.dht.lookups", q, c -> c.lookups(type))
+                    .description("DHT lookups this node ran, by query type")
+                    .tag("type", t)
+                    .register(registry);
+            FunctionCounter.builder("servent.dht.lookup.time", q, c -> c.lookupNanos(type) / 1e9)
+                    .description("Total time of those lookups, by query type (divide by the lookups for the mean)")
+                    .baseUnit("seconds")
+                    .tag("type", t)
+                    .register(registry);
+            FunctionCounter.builder("servent.dht.requests.served", q, c -> c.served(type))
+                    .description("DHT requests this node answered, by query type")
+                    .tag("type", t)
+                    .register(registry);
+            for (KadQueryCounters.Outcome outcome : KadQueryCounters.Outcome.values()) {
+                FunctionCounter.builder("servent.dht.requests.sent", q, c -> c.sent(type, outcome))
+                        .description("DHT requests this node sent, by query type and outcome")
+                        .tag("type", t)
+                        .tag("outcome", outcome.label())
+                        .register(registry);
+            }
+        }
+        Gauge.builder("servent.dht.routing.table.peers", dht, d -> d.stats().routingTableSize())
+                .description("Peers in the DHT routing table")
+                .register(registry);
+        Gauge.builder("servent.dht.network.size.estimate", dht, d -> d.stats().networkSizeEstimate())
+                .description("The DHT's estimate of the network's size, from the density of the nearest peers")
+                .register(registry);
+        Gauge.builder("servent.dht.records.stored", dht, d -> d.stats().storedRecords())
+                .description("Value records this node stores for others")
+                .register(registry);
+        Gauge.builder("servent.dht.provider.entries", dht, d -> d.stats().providerEntries())
+                .description("Provider records this node stores for others")
+                .register(registry);
+        Gauge.builder("servent.dht.provided.keys", dht, d -> d.stats().providedKeys())
+                .description("Keys this node provides (and republishes)")
+                .register(registry);
     }
 
     public PrometheusMeterRegistry registry() {

@@ -97,6 +97,50 @@ class NetworkServicesTest {
     }
 
     @Test
+    void metricsCountDhtQueriesByTypeAndOutcome() throws Exception {
+        Cid cid = Cid.v1(0x55, Multihash.sha256("counted by d2".getBytes(StandardCharsets.UTF_8)));
+        post(d(2), "dht/provide", Map.of("cid", cid.toString()));
+        get(d(4), "dht/providers/" + cid + "?max=5");
+        Map<String, Double> asker = metrics(d(4));
+        assertThat(asker.get("servent_dht_lookups_total{type=\"get_providers\"}"))
+                .isGreaterThanOrEqualTo(1);
+        assertThat(asker.get("servent_dht_lookup_time_seconds_total{type=\"get_providers\"}"))
+                .isPositive();
+        assertThat(asker.get("servent_dht_requests_sent_total{outcome=\"ok\",type=\"get_providers\"}"))
+                .isGreaterThanOrEqualTo(1);
+        assertThat(asker).containsKey("servent_dht_requests_sent_total{outcome=\"timeout\",type=\"find_node\"}");
+        assertThat(asker.get("servent_dht_routing_table_peers")).isGreaterThanOrEqualTo(1);
+        Map<String, Double> provider = metrics(d(2));
+        assertThat(provider.get("servent_dht_requests_sent_total{outcome=\"ok\",type=\"add_provider\"}"))
+                .isGreaterThanOrEqualTo(1);
+        assertThat(provider.get("servent_dht_provided_keys")).isGreaterThanOrEqualTo(1);
+        double served = 0;
+        for (Daemon d : daemons) {
+            served += metrics(d).getOrDefault("servent_dht_requests_served_total{type=\"add_provider\"}", 0.0);
+        }
+        assertThat(served)
+                .as("ADD_PROVIDER requests answered across the daemons")
+                .isGreaterThanOrEqualTo(1);
+    }
+
+    /** {@code GET /metrics} as series name with labels → value. */
+    private static Map<String, Double> metrics(Daemon d) throws Exception {
+        HttpResponse<String> r = ApiCalls.http()
+                .send(
+                        java.net.http.HttpRequest.newBuilder(java.net.URI.create(d.apiUrl() + "/metrics"))
+                                .header("Authorization", "Bearer " + ApiCalls.token(d))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).isEqualTo(200);
+        Map<String, Double> out = new java.util.HashMap<>();
+        r.body().lines().filter(l -> !l.startsWith("#") && l.contains(" ")).forEach(l -> {
+            int space = l.lastIndexOf(' ');
+            out.put(l.substring(0, space), Double.parseDouble(l.substring(space + 1)));
+        });
+        return out;
+    }
+
+    @Test
     void signedValuesPutOnOneDaemonAreReadOnAnotherNewestFirst() throws Exception {
         JsonNode put = post(d(2), "dht/put", Map.of("key", "/servent/greeting", "value", "hello"));
         String key = "/servent/" + peer(2) + "/greeting";

@@ -103,6 +103,7 @@ public final class KadDht implements AutoCloseable {
     private @Nullable AutoCloseable subscription;
     private @Nullable ScheduledFuture<?> maintenance;
 
+    private final KadQueryCounters counters = new KadQueryCounters();
     private final AtomicLong lookups = new AtomicLong();
     private final AtomicLong lookupRequests = new AtomicLong();
     private final AtomicLong lookupHops = new AtomicLong();
@@ -129,7 +130,7 @@ public final class KadDht implements AutoCloseable {
                         .factory());
         this.workers = Executors.newThreadPerTaskExecutor(
                 Thread.ofVirtual().name("kad-" + self.shortString() + "-", 1).factory());
-        this.rpc = new KadRpc(host, config);
+        this.rpc = new KadRpc(host, config, counters);
         this.table = KadRoutingTable.of(self, config);
         this.records = KadRecordStore.of(self, validators, config);
         this.providers = KadProviderStore.of(config);
@@ -340,6 +341,7 @@ public final class KadDht implements AutoCloseable {
                 }
                 Message request = KadMessages.parse(bytes.get(), "request");
                 Optional<byte[]> response = handle(from, request, bytes.get());
+                counters.served(request.getType());
                 if (response.isPresent()) {
                     LengthPrefixed.write(stream.out(), response.get());
                     stream.out().flush();
@@ -641,6 +643,7 @@ public final class KadDht implements AutoCloseable {
         lookupRequests.addAndGet(stats.requests());
         lookupHops.addAndGet(stats.hops());
         lookupNanos.addAndGet(nanos);
+        counters.lookupDone(request.getType(), nanos);
         maxLookupHops.accumulateAndGet(stats.hops(), Math::max);
         if (interrupted) {
             Thread.currentThread().interrupt();
@@ -1172,6 +1175,11 @@ public final class KadDht implements AutoCloseable {
         } finally {
             lock.unlock();
         }
+    }
+
+    /** Lookups, requests sent and served, by type (for metrics). */
+    public KadQueryCounters queryCounters() {
+        return counters;
     }
 
     public KadStats stats() {

@@ -23,11 +23,13 @@ final class KadRpc {
     private final Host host;
     private final KadConfig config;
     private final Set<Call> open = ConcurrentHashMap.newKeySet();
+    private final KadQueryCounters counters;
     private volatile boolean closed;
 
-    KadRpc(Host host, KadConfig config) {
+    KadRpc(Host host, KadConfig config, KadQueryCounters counters) {
         this.host = host;
         this.config = config;
+        this.counters = counters;
     }
 
     /** A handle to cancel one request in flight (it then fails with an IOException). Thread-safe. */
@@ -50,6 +52,17 @@ final class KadRpc {
 
     /** Sends {@code request} and returns the peer's response, which must be of the same type. */
     Message request(PeerId peer, Message request, Call call) throws IOException {
+        try {
+            Message response = exchange(peer, request, call);
+            counters.sent(request.getType(), KadQueryCounters.Outcome.OK);
+            return response;
+        } catch (IOException | RuntimeException e) {
+            counters.sent(request.getType(), KadQueryCounters.outcomeOf(e));
+            throw e;
+        }
+    }
+
+    private Message exchange(PeerId peer, Message request, Call call) throws IOException {
         Stream stream = open(peer, call);
         try {
             write(stream, request);
@@ -75,13 +88,21 @@ final class KadRpc {
 
     /** Sends a message that has no response (ADD_PROVIDER). */
     void send(PeerId peer, Message message, Call call) throws IOException {
-        Stream stream = open(peer, call);
+        Stream stream;
+        try {
+            stream = open(peer, call);
+        } catch (IOException | RuntimeException e) {
+            counters.sent(message.getType(), KadQueryCounters.outcomeOf(e));
+            throw e;
+        }
         try {
             write(stream, message);
             stream.closeWrite();
             stream.close();
+            counters.sent(message.getType(), KadQueryCounters.Outcome.OK);
         } catch (IOException | RuntimeException e) {
             stream.reset();
+            counters.sent(message.getType(), KadQueryCounters.outcomeOf(e));
             throw e;
         } finally {
             open.remove(call);
