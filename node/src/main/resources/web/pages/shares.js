@@ -73,7 +73,8 @@ export async function render(root) {
   let timer = null;
   async function refresh() {
     const shares = await api("GET", "/shares");
-    renderShares(list, shares, refresh);
+    // An open access editor is not redrawn under the user's cursor; saving or cancelling redraws.
+    if (!editing.size) renderShares(list, shares, refresh);
     clearTimeout(timer);
     // Poll quickly while something is being indexed, slowly otherwise (files change on disk too).
     timer = setTimeout(() => refresh().catch(() => {}), shares.some((s) => s.indexing.scanning) ? 700 : 5000);
@@ -92,6 +93,49 @@ function accessList(mode, textarea) {
   }
   textarea.classList.remove("invalid");
   return ids.map((id) => "peer:" + id);
+}
+
+// Access lists being edited, by share id: what the user has typed so far survives the page's refreshes.
+const editing = new Map();
+
+function draftOf(share) {
+  const everyone = share.to.includes("everyone");
+  return { mode: everyone ? "everyone" : "peers", peers: everyone ? "" : share.to.map((t) => t.replace(/^peer:/, "")).join("\n"), error: "" };
+}
+
+/** An inline form under a share's row: everyone, or a list of PeerIds, checked before it is sent. */
+function accessEditor(share, draft, rerender, refresh) {
+  const to = h("select", { class: "access-to" }, h("option", { value: "everyone" }, "everyone"), h("option", { value: "peers" }, "only these peers"));
+  to.value = draft.mode;
+  const peers = h("textarea", { class: "access-peers", placeholder: "one PeerId per line", hidden: draft.mode !== "peers" });
+  peers.value = draft.peers;
+  to.addEventListener("change", () => { draft.mode = to.value; peers.hidden = to.value !== "peers"; });
+  peers.addEventListener("input", () => (draft.peers = peers.value));
+  const save = h("button", { type: "submit", dataset: { action: "access-save" } }, "Save");
+  const cancel = h("button", { type: "button", class: "secondary" }, "Cancel");
+  cancel.addEventListener("click", () => { editing.delete(share.id); rerender(); });
+  const error = h("span", { class: "bad access-error", role: "alert" }, draft.error);
+  const form = h("form", { class: "inline access-form" }, h("label", {}, "Visible to", to), h("label", {}, peers), save, cancel, error);
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const list = accessList(to.value, peers);
+    if (!list || !list.length) {
+      draft.error = list ? "List at least one PeerId, or choose everyone." : "Each line must be a PeerId (12D3Koo… or Qm…).";
+      error.textContent = draft.error;
+      return;
+    }
+    save.disabled = true;
+    try {
+      await api("PUT", "/shares/" + share.id, { to: list });
+      editing.delete(share.id);
+      await refresh();
+    } catch (e) {
+      draft.error = e.message;
+      error.textContent = e.message;
+      save.disabled = false;
+    }
+  });
+  return h("tr", { class: "access-row", dataset: { accessFor: String(share.id) } }, h("td", { colspan: "6" }, form));
 }
 
 function renderShares(list, shares, refresh) {
@@ -113,28 +157,21 @@ function renderShares(list, shares, refresh) {
         await refresh().catch(() => {});
       }
     });
-    const edit = h("button", { class: "secondary", dataset: { action: "access" } }, "Access…");
-    edit.addEventListener("click", async () => {
-      const current = s.to.includes("everyone") ? "everyone" : s.to.map((t) => t.replace(/^peer:/, "")).join("\n");
-      const answer = prompt("Who may see this folder? Type “everyone”, or PeerIds separated by spaces or new lines.", current);
-      if (answer === null) return;
-      const value = answer.trim();
-      const to = value === "everyone" || value === "" ? ["everyone"] : value.split(/[\s,]+/).map((id) => "peer:" + id);
-      try {
-        await api("PUT", "/shares/" + s.id, { to });
-      } catch (e) {
-        alert(e.message);
-      }
-      await refresh().catch(() => {});
+    const edit = h("button", { class: "secondary", dataset: { action: "access" }, "aria-expanded": String(editing.has(s.id)) }, "Access…");
+    edit.addEventListener("click", () => {
+      if (editing.has(s.id)) editing.delete(s.id);
+      else editing.set(s.id, draftOf(s));
+      renderShares(list, shares, refresh);
     });
-    return h("tr", { dataset: { shareId: String(s.id), dir: s.dir } },
+    const row = h("tr", { dataset: { shareId: String(s.id), dir: s.dir } },
       h("td", {}, h("div", { class: "mono" }, s.dir)),
       h("td", {}, s.to.map((t) => h("span", { class: "pill", title: t }, t === "everyone" ? "everyone" : shortPeer(t.replace(/^peer:/, ""))))),
       h("td", { class: "num files" }, String(s.files)),
       h("td", { class: "num" }, bytes(s.bytes)),
       h("td", {}, progress),
       h("td", {}, h("div", { class: "actions" }, edit, remove)));
-  });
+    return editing.has(s.id) ? [row, accessEditor(s, editing.get(s.id), () => renderShares(list, shares, refresh), refresh)] : [row];
+  }).flat();
   list.replaceChildren(h("div", { class: "table-wrap" }, h("table", { id: "shares-table" },
     h("thead", {}, h("tr", {}, h("th", {}, "Folder"), h("th", {}, "Visible to"), h("th", { class: "num" }, "Files"), h("th", { class: "num" }, "Size"), h("th", {}, "Index"), h("th", {}, ""))),
     h("tbody", {}, rows))));

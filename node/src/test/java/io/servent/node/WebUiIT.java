@@ -3,6 +3,7 @@ package io.servent.node;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -123,6 +124,7 @@ class WebUiIT {
         everyPageLoads(ua, "a");
         everyPageLoads(ub, "b");
         settingsAreValidated(ua);
+        peerALimitsTheShareToB(ua);
         narrowWindow(ua);
     }
 
@@ -273,6 +275,31 @@ class WebUiIT {
         open(ui, "settings");
         await(ui, "the settings form", () -> present(ui, By.id("settings-save")));
         screenshot(ui, who + "-settings");
+    }
+
+    private void peerALimitsTheShareToB(WebDriver ui) throws Exception {
+        open(ui, "shares");
+        await(ui, "the shares list", () -> present(ui, By.cssSelector("#shares-table button[data-action='access']")));
+        ui.findElement(By.cssSelector("#shares-table button[data-action='access']"))
+                .click();
+        ui.findElement(By.cssSelector(".access-form select.access-to option[value='peers']"))
+                .click();
+        WebElement peers = ui.findElement(By.cssSelector(".access-form textarea.access-peers"));
+        peers.sendKeys("not-a-peer-id");
+        ui.findElement(By.cssSelector(".access-form button[data-action='access-save']"))
+                .click();
+        await(ui, "the bad PeerId refused", () -> text(ui, By.cssSelector(".access-error"))
+                .contains("PeerId"));
+        peers.clear();
+        peers.sendKeys(b.host().peerId().toString());
+        ui.findElement(By.cssSelector(".access-form button[data-action='access-save']"))
+                .click();
+        await(ui, "the editor closed", () -> !present(ui, By.cssSelector(".access-form")));
+        JsonNode share = ApiCalls.get(a, "shares").get(0);
+        assertThat(share.get("to").toString()).isEqualTo("[\"peer:" + b.host().peerId() + "\"]");
+        await(ui, "B's pill in the table", () -> !text(ui, By.id("shares-table"))
+                .contains("everyone"));
+        screenshot(ui, "a-shares-access");
     }
 
     private void settingsAreValidated(WebDriver ui) throws Exception {
