@@ -37,7 +37,9 @@ export async function render(root) {
         const name = `${section}.${key}`;
         const input = field(name, value);
         fields.set(name, { input, original: value });
-        grid.append(h("label", {}, key.replace(/_/g, " "), input, HELP[name] ? h("small", {}, HELP[name]) : null));
+        const now = settings.bound && settings.bound[name];
+        grid.append(h("label", {}, key.replace(/_/g, " "), input, HELP[name] ? h("small", {}, HELP[name]) : null,
+          now ? h("small", { class: "bound", dataset: { setting: name } }, `running on ${now} (the system chose the port)`) : null));
       }
       box.append(grid);
       form.append(box);

@@ -51,6 +51,11 @@ final class ConfigCommand implements Callable<Integer> {
                 out.println("# effective configuration of the daemon running for " + dir.display()
                         + " (servent.toml + flags)");
                 out.print(toml(response.json().path("effective")));
+                for (Map.Entry<String, JsonNode> bound :
+                        response.json().path("bound").properties()) {
+                    out.println("# " + bound.getKey() + " is running on "
+                            + bound.getValue().asText() + " (the system chose the port)");
+                }
                 if (response.json().path("restartRequired").asBoolean()) {
                     out.println("# " + dir.configFile() + " has changed since the daemon started;"
                             + " restart it to apply the file");

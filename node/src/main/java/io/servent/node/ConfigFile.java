@@ -722,7 +722,7 @@ public final class ConfigFile {
         return services(d, s -> s.withRelayCircuitData(bytes));
     }
 
-    private static String hostPort(InetSocketAddress address) {
+    static String hostPort(InetSocketAddress address) {
         String host = address.getAddress().getHostAddress();
         return (host.contains(":") ? "[" + host + "]" : host) + ":" + address.getPort();
     }

@@ -30,7 +30,8 @@ final class SettingsRoutes implements ApiRoutes {
             @Nullable ObjectNode saved,
             @Nullable String fileError,
             boolean restartRequired,
-            String file) {}
+            String file,
+            Map<String, String> bound) {}
 
     private final DataDirectory dir;
     private final NodeConfig running;
@@ -53,7 +54,7 @@ final class SettingsRoutes implements ApiRoutes {
 
     @Override
     public void register(JavalinConfig config, ObjectMapper json) {
-        config.routes.get(ControlApi.PREFIX + "/settings", ctx -> ctx.json(settings()));
+        config.routes.get(ControlApi.PREFIX + "/settings", ctx -> ctx.json(settings(bound(ctx.port()))));
         config.routes.put(ControlApi.PREFIX + "/settings", ctx -> {
             JsonNode body;
             try {
@@ -68,11 +69,21 @@ final class SettingsRoutes implements ApiRoutes {
                         NodeException.Kind.BAD_INPUT,
                         "the settings are an object of sections, e.g. {\"log\": {\"level\": \"debug\"}}");
             }
-            ctx.json(save(changes));
+            ctx.json(save(changes, bound(ctx.port())));
         });
     }
 
-    Settings settings() {
+    /**
+     * What settings that leave a choice to the system (port 0) were given: the API's port is the one
+     * this request came in on.
+     */
+    private Map<String, String> bound(int apiPort) {
+        String listen =
+                ConfigFile.hostPort(new java.net.InetSocketAddress(running.api().getAddress(), apiPort));
+        return running.api().getPort() == 0 ? Map.of("api.listen", listen) : Map.of();
+    }
+
+    Settings settings(Map<String, String> bound) {
         ObjectNode effective = ConfigFile.toJson(running);
         try {
             NodeConfig saved = ConfigFile.read(dir.configFile(), NodeConfig.defaults());
@@ -82,14 +93,15 @@ final class SettingsRoutes implements ApiRoutes {
                     savedJson,
                     null,
                     !savedJson.equals(savedAtStart),
-                    dir.configFile().toString());
+                    dir.configFile().toString(),
+                    bound);
         } catch (StartupException e) {
             return new Settings(
-                    effective, null, e.getMessage(), true, dir.configFile().toString());
+                    effective, null, e.getMessage(), true, dir.configFile().toString(), bound);
         }
     }
 
-    private Settings save(ObjectNode changes) throws NodeException {
+    private Settings save(ObjectNode changes, Map<String, String> bound) throws NodeException {
         writeLock.lock();
         try {
             NodeConfig defaults = NodeConfig.defaults();
@@ -124,7 +136,7 @@ final class SettingsRoutes implements ApiRoutes {
                 throw new NodeException(
                         NodeException.Kind.UNAVAILABLE, "cannot write " + dir.configFile() + ": " + e.getMessage(), e);
             }
-            return settings();
+            return settings(bound);
         } finally {
             writeLock.unlock();
         }

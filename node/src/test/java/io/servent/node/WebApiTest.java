@@ -345,6 +345,14 @@ class WebApiTest {
     }
 
     @Test
+    void settingsSayWhichPortTheSystemChoseForTheApi() throws Exception {
+        JsonNode settings = call(a, "GET", "/api/v1/settings", "", 200);
+        assertThat(settings.get("effective").get("api").get("listen").asText()).isEqualTo("127.0.0.1:0");
+        assertThat(settings.get("bound").get("api.listen").asText())
+                .isEqualTo("127.0.0.1:" + URI.create(a.apiUrl()).getPort());
+    }
+
+    @Test
     void theUiIsServedWithoutTheTokenAndTheDocumentToo() throws Exception {
         HttpResponse<String> index = send(a, "GET", "/", "");
         assertThat(index.statusCode()).isEqualTo(200);
