@@ -54,7 +54,8 @@ cat > "$WORK/logback.xml" <<'XML'
   <root level="WARN"><appender-ref ref="ERR"/></root>
 </configuration>
 XML
-JOPTS=(--enable-native-access=ALL-UNNAMED -Dlogback.configurationFile="$WORK/logback.xml" -Xmx1g)
+# The same G1 region size as bin/servent gives the daemon (1 MiB blocks are not humongous objects).
+JOPTS=(--enable-native-access=ALL-UNNAMED -Dlogback.configurationFile="$WORK/logback.xml" -Xmx1g -XX:G1HeapRegionSize=4m)
 
 echo "== creating a ${SIZE_MIB} MiB file"
 mkdir -p "$WORK/src"

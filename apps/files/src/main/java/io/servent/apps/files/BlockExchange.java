@@ -1,5 +1,6 @@
 package io.servent.apps.files;
 
+import io.servent.apps.files.proto.BlockExchangeProto;
 import io.servent.p2p.api.Cid;
 import io.servent.p2p.api.Host;
 import io.servent.p2p.api.LengthPrefixed;
@@ -344,12 +345,24 @@ public final class BlockExchange implements AutoCloseable {
             }
             limits.upload.acquire(block.get().size());
             upload.acquire(block.get().size());
-            write(BlockExchangeCodec.encodeBlock(block.get()));
+            writeBlock(block.get());
             blocksServed.increment();
             bytesServed.add(block.get().size());
         }
 
         private final ReentrantLock writeLock = new ReentrantLock();
+
+        /** A block goes from its array to the stream without an encoded copy of the whole message. */
+        private void writeBlock(Block block) throws IOException {
+            BlockExchangeProto.BlockResponse message = BlockExchangeCodec.blockMessage(block);
+            writeLock.lock();
+            try {
+                message.writeDelimitedTo(stream.out()); // a varint length, as LengthPrefixed writes
+                stream.out().flush();
+            } finally {
+                writeLock.unlock();
+            }
+        }
 
         private void write(byte[] message) throws IOException {
             writeLock.lock();

@@ -1,7 +1,9 @@
 package io.servent.apps.files;
 
 import com.google.protobuf.ByteString;
+import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.UnsafeByteOperations;
 import io.servent.apps.files.proto.BlockExchangeProto;
 import io.servent.p2p.api.Cid;
 import io.servent.p2p.api.Multiaddr;
@@ -130,12 +132,19 @@ final class BlockExchangeCodec {
     }
 
     static byte[] encodeBlock(Block block) {
+        return blockMessage(block).toByteArray();
+    }
+
+    /**
+     * A block response that wraps the block's bytes instead of copying them (a block is immutable), for
+     * writing straight to a stream.
+     */
+    static BlockExchangeProto.BlockResponse blockMessage(Block block) {
         return BlockExchangeProto.BlockResponse.newBuilder()
                 .setBlock(BlockExchangeProto.BlockData.newBuilder()
                         .setCid(bytes(block.cid()))
-                        .setData(ByteString.copyFrom(block.data())))
-                .build()
-                .toByteArray();
+                        .setData(UnsafeByteOperations.unsafeWrap(block.data())))
+                .build();
     }
 
     static byte[] encodeHaves(List<Cid> have, List<Cid> dontHave) {
@@ -209,8 +218,13 @@ final class BlockExchangeCodec {
         }
         BlockExchangeProto.BlockResponse m;
         try {
-            m = BlockExchangeProto.BlockResponse.parseFrom(bytes);
+            // Aliasing: the block's bytes are copied once, out of the message, not twice.
+            CodedInputStream input = CodedInputStream.newInstance(bytes);
+            input.enableAliasing(true);
+            m = BlockExchangeProto.BlockResponse.parseFrom(input);
         } catch (InvalidProtocolBufferException e) {
+            throw new ProtocolViolationException("malformed block response: " + e.getMessage(), e);
+        } catch (java.io.IOException e) {
             throw new ProtocolViolationException("malformed block response: " + e.getMessage(), e);
         }
         Optional<BlockData> block = Optional.empty();

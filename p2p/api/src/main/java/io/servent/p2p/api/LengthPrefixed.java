@@ -12,6 +12,9 @@ import java.util.Optional;
  * bytes that arrived. Stateless and thread-safe (the streams are the caller's to guard).
  */
 public final class LengthPrefixed {
+    /** Bytes of a message read before its whole declared length is allocated. */
+    private static final int FIRST_CHUNK = 32 * 1024;
+
     private LengthPrefixed() {}
 
     /**
@@ -28,9 +31,22 @@ public final class LengthPrefixed {
             throw new ProtocolViolationException(
                     "message of " + length + " bytes exceeds the limit of " + maxLength + " bytes");
         }
-        byte[] message = in.readNBytes((int) length);
-        if (message.length != length) {
-            throw new EOFException("stream ended after " + message.length + " of " + length + " message bytes");
+        // A truncated message must cost what arrived, not what was declared, so the whole array is
+        // allocated only once the first FIRST_CHUNK bytes are here; the message is then read in place
+        // (InputStream.readNBytes(int), which joins small chunks, would copy a large message twice).
+        int total = (int) length;
+        byte[] first = new byte[Math.min(total, FIRST_CHUNK)];
+        int read = in.readNBytes(first, 0, first.length);
+        if (read == total) {
+            return Optional.of(first);
+        }
+        if (read < first.length) {
+            throw new EOFException("stream ended after " + read + " of " + length + " message bytes");
+        }
+        byte[] message = java.util.Arrays.copyOf(first, total);
+        int rest = in.readNBytes(message, read, total - read);
+        if (read + rest != total) {
+            throw new EOFException("stream ended after " + (read + rest) + " of " + length + " message bytes");
         }
         return Optional.of(message);
     }
