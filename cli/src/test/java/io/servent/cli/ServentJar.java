@@ -39,6 +39,7 @@ final class ServentJar {
         if (Runtime.version().feature() >= 24) {
             command.add("--sun-misc-unsafe-memory-access=allow");
         }
+        command.add("-XX:G1HeapRegionSize=4m"); // as bin/servent starts it
         command.add("-jar");
         command.add(jar().toString());
         command.addAll(List.of(args));
