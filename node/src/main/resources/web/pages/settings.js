@@ -7,6 +7,8 @@ const HELP = {
   "api.listen": "loopback host:port of this API and web UI, e.g. 127.0.0.1:4080",
   "log.level": "error, warn, info, debug or trace",
   "limits.max_buffered_bytes_per_connection": "bytes or a size such as 32MiB (at least 256KiB)",
+  "files.max_download_rate": "per second, all downloads together, e.g. 10MiB; 0 for no limit",
+  "files.max_upload_rate": "per second, to all other peers, e.g. 2MiB; 0 for no limit",
 };
 const LEVELS = ["error", "warn", "info", "debug", "trace"];
 

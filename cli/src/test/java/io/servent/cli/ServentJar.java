@@ -101,6 +101,8 @@ final class ServentJar {
                     "0",
                     "--no-mdns"));
             args.addAll(extra);
+            // A daemon killed with SIGKILL leaves its runtime file behind; the new one writes its own.
+            Files.deleteIfExists(data.resolve("daemon.json"));
             Path out = Files.createTempFile(workDir, "daemon-out", ".txt");
             Path err = Files.createTempFile(workDir, "daemon-err", ".txt");
             Process process = new ProcessBuilder(command(args.toArray(String[]::new)))

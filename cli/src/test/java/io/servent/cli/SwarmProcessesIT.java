@@ -80,7 +80,7 @@ class SwarmProcessesIT {
         Await.until(
                 WAIT,
                 () -> {
-                    hit[0] = searchResult(downloader, "swarm film");
+                    hit[0] = searchResult(downloader, "swarm film", "swarm film.mkv");
                     return hit[0] != null && hit[0].get("sources").asInt() >= 4;
                 },
                 "the downloader sees 4 sources");
@@ -138,12 +138,133 @@ class SwarmProcessesIT {
                 .isGreaterThanOrEqualTo(SIZE - doneAtKill - (16L << 20));
     }
 
+    @Test
+    void aDownloaderKilledMidwayResumesWithoutFetchingAPersistedBlockAgain(@TempDir Path temp) throws Exception {
+        long size = 120L << 20;
+        Path shared = Files.createDirectories(temp.resolve("shared"));
+        String sha256 = writeRandom(shared.resolve("resumed album.flac"), size);
+        List<ServentJar.Daemon> seeders = new ArrayList<>();
+        @Nullable String hub = null;
+        for (int i = 0; i < 2; i++) {
+            ServentJar.Daemon d =
+                    start(temp.resolve("seed" + i), temp, hub == null ? List.of() : List.of("--bootstrap", hub));
+            seeders.add(d);
+            if (hub == null) {
+                hub = api(d, "GET", "id", null).get("addresses").get(0).asText();
+            }
+            api(d, "POST", "shares", Map.of("dir", shared.toString()));
+        }
+        for (ServentJar.Daemon s : seeders) {
+            Await.until(WAIT, () -> published(s), s.data + " published its share");
+        }
+        // 30 MiB/s: the download takes about four seconds, long enough to be killed part way.
+        Path data = temp.resolve("get");
+        List<String> boot = List.of("--bootstrap", hub);
+        ServentJar.Daemon downloader = start(data, temp, boot, "[files]\nmax_download_rate = \"30MiB\"\n");
+        @Nullable JsonNode[] hit = new JsonNode[1];
+        Await.until(
+                WAIT,
+                () -> {
+                    hit[0] = searchResult(downloader, "resumed album", "resumed album.flac");
+                    return hit[0] != null;
+                },
+                "the downloader finds the file");
+        Path into = Files.createDirectories(temp.resolve("into"));
+        String cid = hit[0].get("cid").asText();
+        api(downloader, "POST", "downloads", Map.of("cid", cid, "name", "resumed album.flac", "dir", into.toString()));
+
+        // SIGKILL once a third of the leaves are durably recorded as verified.
+        Path db = data.resolve("files.db");
+        Await.until(WAIT, () -> persisted(db) >= size / 3, "a third of the file persisted");
+        downloader.process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        long persistedAtKill = persisted(db);
+        assertThat(persistedAtKill).as("killed before the end").isLessThan(size);
+        // The seeders' counters settle once they notice the connection is gone.
+        long[] settled = {-1};
+        Await.until(
+                Duration.ofSeconds(30),
+                () -> {
+                    long now = served(seeders);
+                    boolean same = now == settled[0];
+                    settled[0] = now;
+                    if (!same) {
+                        sleepQuietly(Duration.ofMillis(500));
+                    }
+                    return same;
+                },
+                "the seeders' served bytes to settle after the kill");
+        long servedBefore = settled[0];
+
+        ServentJar.Daemon restarted = start(data, temp, boot, "[files]\nmax_download_rate = \"30MiB\"\n");
+        JsonNode[] last = new JsonNode[1];
+        Await.until(
+                WAIT,
+                () -> {
+                    JsonNode list = api(restarted, "GET", "downloads", null);
+                    last[0] = list.isEmpty() ? null : list.get(0);
+                    return last[0] != null
+                            && List.of("done", "failed")
+                                    .contains(last[0].get("state").asText());
+                },
+                "the resumed download ends");
+        assertThat(last[0].get("state").asText()).as(last[0].toString()).isEqualTo("done");
+        assertThat(sha256(into.resolve("resumed album.flac"))).isEqualTo(sha256);
+        long servedAfter = served(seeders) - servedBefore;
+        // The download resumed rather than restarted: after the restart the seeder served the rest and
+        // not the persisted part again. Measured: 7 to 9 MiB beyond the rest (7 to 9 blocks) are
+        // fetched after a restart; whether those are blocks in flight at the kill or persisted ones
+        // fetched again is not known yet, so the bound allows 16 MiB and this test cannot yet prove
+        // "no verified block twice" to the block.
+        assertThat(persistedAtKill).as("persisted before the kill").isGreaterThan(32L << 20);
+        assertThat(servedAfter)
+                .as("bytes served after the restart, with %d of %d persisted", persistedAtKill, size)
+                .isLessThanOrEqualTo(size - persistedAtKill + (16L << 20));
+    }
+
+    private static long served(List<ServentJar.Daemon> seeders) {
+        long sum = 0;
+        for (ServentJar.Daemon s : seeders) {
+            sum += metric(s, BLOCKS_OUT);
+        }
+        return sum;
+    }
+
+    private static void sleepQuietly(Duration d) {
+        try {
+            Thread.sleep(d);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Bytes of leaves the downloader's database records as verified and written (all downloads). */
+    private static long persisted(Path db) {
+        if (!Files.exists(db)) {
+            return 0;
+        }
+        java.util.Properties props = new java.util.Properties();
+        props.setProperty("busy_timeout", "5000");
+        props.setProperty("open_mode", "1"); // read-only
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + db, props);
+                java.sql.Statement st = c.createStatement();
+                java.sql.ResultSet rs =
+                        st.executeQuery("SELECT COALESCE(SUM(length), 0) FROM download_blocks WHERE done = 1")) {
+            return rs.next() ? rs.getLong(1) : 0;
+        } catch (java.sql.SQLException e) {
+            return 0; // not created yet, or busy: ask again
+        }
+    }
+
     private ServentJar.Daemon start(Path data, Path work, List<String> extra) throws Exception {
+        return start(data, work, extra, "");
+    }
+
+    private ServentJar.Daemon start(Path data, Path work, List<String> extra, String toml) throws Exception {
         Files.createDirectories(data);
         Files.writeString(data.resolve("servent.toml"), """
                 [autonat]
                 force_reachability = "public"
-                """);
+                """ + toml);
         ServentJar.Daemon d = ServentJar.Daemon.start(data, work, extra);
         daemons.add(d);
         return d;
@@ -182,7 +303,8 @@ class SwarmProcessesIT {
                 && p.get("dhtRecords").asInt() > 0;
     }
 
-    private static @Nullable JsonNode searchResult(ServentJar.Daemon d, String words) {
+    /** Searches every mode for {@code words}; the result for the file named {@code name}, if any. */
+    private static @Nullable JsonNode searchResult(ServentJar.Daemon d, String words, String name) {
         String id = api(d, "POST", "searches", Map.of("words", words, "mode", "all"))
                 .get("id")
                 .asText();
@@ -195,7 +317,7 @@ class SwarmProcessesIT {
                 },
                 "the search ends");
         for (JsonNode r : search[0].get("results")) {
-            if (r.get("name").asText().endsWith("swarm film.mkv")) {
+            if (r.get("name").asText().endsWith(name)) {
                 return r;
             }
         }

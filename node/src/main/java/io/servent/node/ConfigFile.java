@@ -309,7 +309,46 @@ public final class ConfigFile {
                     Index servers to publish to and search, e.g. ["/ip4/192.0.2.7/tcp/4001/p2p/12D3KooW..."].""",
                     c -> addresses(c.files().indexServers()),
                     (d, v) -> multiaddrs(
-                            v, FilesConfig.MAX_INDEX_SERVERS, true, list -> files(d, f -> f.withIndexServers(list)))));
+                            v, FilesConfig.MAX_INDEX_SERVERS, true, list -> files(d, f -> f.withIndexServers(list)))),
+            new Setting(
+                    "files",
+                    "max_download_rate",
+                    "Bytes per second all downloads together may fetch, as a size such as \"10MiB\"; 0 for no limit.",
+                    c -> rate(c.files().maxDownloadRate()),
+                    (d, v) -> applyRate(v, r -> files(d, f -> f.withMaxDownloadRate(r)))),
+            new Setting(
+                    "files",
+                    "max_upload_rate",
+                    "Bytes per second this node serves to other peers, as a size such as \"2MiB\"; 0 for no limit.",
+                    c -> rate(c.files().maxUploadRate()),
+                    (d, v) -> applyRate(v, r -> files(d, f -> f.withMaxUploadRate(r)))));
+
+    private static String rate(long bytesPerSecond) {
+        return quote(bytesPerSecond == 0 ? "0" : ByteSize.format(bytesPerSecond).replace(" ", ""));
+    }
+
+    /** A rate: 0 (no limit), a number of bytes, or a size such as "10MiB", each per second; at least 64KiB. */
+    private static @Nullable String applyRate(JsonNode v, java.util.function.LongFunction<@Nullable String> set) {
+        long bytes;
+        if (v.isIntegralNumber() && v.canConvertToLong()) {
+            bytes = v.asLong();
+        } else if (v.isTextual()) {
+            try {
+                bytes = ByteSize.parse(v.asText());
+            } catch (IllegalArgumentException e) {
+                return e.getMessage();
+            }
+        } else {
+            return "must be 0 (no limit) or bytes per second, e.g. \"10MiB\"";
+        }
+        if (bytes < 0) {
+            return "must not be negative";
+        }
+        if (bytes != 0 && bytes < 64 * 1024) {
+            return "must be 0 (no limit) or at least 64KiB per second, not " + ByteSize.format(bytes);
+        }
+        return set.apply(bytes);
+    }
 
     private ConfigFile() {}
 

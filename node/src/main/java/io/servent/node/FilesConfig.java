@@ -13,8 +13,16 @@ import java.util.Locale;
  *     {@code never}
  * @param indexServer run a directory (index) server for other peers
  * @param indexServers directory servers to publish to and query, each with {@code /p2p/<PeerId>}
+ * @param maxDownloadRate bytes per second all downloads together may fetch; 0 for no limit
+ * @param maxUploadRate bytes per second this node may serve to others; 0 for no limit
  */
-public record FilesConfig(String downloadDir, SuperPeer superPeer, boolean indexServer, List<Multiaddr> indexServers) {
+public record FilesConfig(
+        String downloadDir,
+        SuperPeer superPeer,
+        boolean indexServer,
+        List<Multiaddr> indexServers,
+        long maxDownloadRate,
+        long maxUploadRate) {
     /** At most this many index servers are configured. */
     public static final int MAX_INDEX_SERVERS = 16;
 
@@ -34,6 +42,9 @@ public record FilesConfig(String downloadDir, SuperPeer superPeer, boolean index
             throw new IllegalArgumentException("the download folder must not be empty");
         }
         indexServers = List.copyOf(indexServers);
+        if (maxDownloadRate < 0 || maxUploadRate < 0) {
+            throw new IllegalArgumentException("rates are bytes per second, 0 for no limit; not negative");
+        }
         if (indexServers.size() > MAX_INDEX_SERVERS) {
             throw new IllegalArgumentException("at most " + MAX_INDEX_SERVERS + " index servers");
         }
@@ -45,22 +56,30 @@ public record FilesConfig(String downloadDir, SuperPeer superPeer, boolean index
     }
 
     public static FilesConfig defaults() {
-        return new FilesConfig("downloads", SuperPeer.AUTO, false, List.of());
+        return new FilesConfig("downloads", SuperPeer.AUTO, false, List.of(), 0, 0);
     }
 
     public FilesConfig withDownloadDir(String value) {
-        return new FilesConfig(value, superPeer, indexServer, indexServers);
+        return new FilesConfig(value, superPeer, indexServer, indexServers, maxDownloadRate, maxUploadRate);
     }
 
     public FilesConfig withSuperPeer(SuperPeer value) {
-        return new FilesConfig(downloadDir, value, indexServer, indexServers);
+        return new FilesConfig(downloadDir, value, indexServer, indexServers, maxDownloadRate, maxUploadRate);
     }
 
     public FilesConfig withIndexServer(boolean value) {
-        return new FilesConfig(downloadDir, superPeer, value, indexServers);
+        return new FilesConfig(downloadDir, superPeer, value, indexServers, maxDownloadRate, maxUploadRate);
     }
 
     public FilesConfig withIndexServers(List<Multiaddr> value) {
-        return new FilesConfig(downloadDir, superPeer, indexServer, value);
+        return new FilesConfig(downloadDir, superPeer, indexServer, value, maxDownloadRate, maxUploadRate);
+    }
+
+    public FilesConfig withMaxDownloadRate(long value) {
+        return new FilesConfig(downloadDir, superPeer, indexServer, indexServers, value, maxUploadRate);
+    }
+
+    public FilesConfig withMaxUploadRate(long value) {
+        return new FilesConfig(downloadDir, superPeer, indexServer, indexServers, maxDownloadRate, value);
     }
 }

@@ -192,8 +192,8 @@ final class NodeSearch implements AutoCloseable {
                 host, files.index(), directoryClient, flood, keywords, new ReputationStore(files.database()));
         SharedBlockProvider shared =
                 new SharedBlockProvider(files.index(), files.blocks(), true, files.shareService()::markStale);
-        this.downloads = new Downloads(
-                host, files.database(), files.blocks(), shared, this::providers, DownloadConfig.defaults());
+        this.downloads =
+                new Downloads(host, files.database(), files.blocks(), shared, this::providers, downloadConfig(config));
         this.timer = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().name("files-search-timer").daemon().factory());
         this.publisher = new SharePublisher(files.index(), flood, directoryClient, keywords, timer, work, events);
@@ -271,6 +271,18 @@ final class NodeSearch implements AutoCloseable {
             text = System.getProperty("user.home") + text.substring(1);
         }
         return dataRoot.resolve(text); // an absolute path stays as it is
+    }
+
+    /** The download and serving limits of {@code [files]} (0: no limit). */
+    static DownloadConfig downloadConfig(FilesConfig config) {
+        DownloadConfig d = DownloadConfig.defaults();
+        if (config.maxDownloadRate() > 0) {
+            d = d.withDownloadBytesPerSecond(config.maxDownloadRate());
+        }
+        if (config.maxUploadRate() > 0) {
+            d = d.withExchange(d.exchange().withUploadBytesPerSecond(config.maxUploadRate()));
+        }
+        return d;
     }
 
     private static FloodConfig floodConfig(FilesConfig config) {

@@ -3,6 +3,7 @@ package io.servent.node;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.servent.apps.files.DownloadConfig;
 import io.servent.p2p.api.Multiaddr;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -127,10 +128,24 @@ class ConfigFileTest {
                 super_peer = "always"
                 index_server = true
                 index_servers = ["%s"]
+                max_download_rate = "10MiB"
+                max_upload_rate = 262144
                 """.formatted(server), DEFAULTS, "t");
         assertThat(config.files())
                 .isEqualTo(new FilesConfig(
-                        "~/Downloads", FilesConfig.SuperPeer.ALWAYS, true, List.of(Multiaddr.parse(server))));
+                        "~/Downloads",
+                        FilesConfig.SuperPeer.ALWAYS,
+                        true,
+                        List.of(Multiaddr.parse(server)),
+                        10L << 20,
+                        256L << 10));
+        DownloadConfig limits = NodeSearch.downloadConfig(config.files());
+        assertThat(limits.downloadBytesPerSecond()).isEqualTo(10L << 20);
+        assertThat(limits.exchange().uploadBytesPerSecond()).isEqualTo(256L << 10);
+        assertThat(ConfigFile.parse("[files]\nmax_upload_rate = 0\n", DEFAULTS, "t")
+                        .files()
+                        .maxUploadRate())
+                .isZero();
         assertThat(NodeSearch.downloadDir(DEFAULTS.files(), Path.of("/data"))).isEqualTo(Path.of("/data/downloads"));
         assertThatThrownBy(() -> ConfigFile.parse("""
                         [files]
@@ -138,12 +153,16 @@ class ConfigFileTest {
                         super_peer = "sometimes"
                         index_server = "yes"
                         index_servers = ["/ip4/192.0.2.7/tcp/4001"]
+                        max_download_rate = "fast"
+                        max_upload_rate = 1000
                         """, DEFAULTS, "t"))
                 .isInstanceOf(StartupException.class)
                 .hasMessageContaining("[files].download_dir: must be a folder path")
                 .hasMessageContaining("[files].super_peer: must be \"auto\", \"always\" or \"never\"")
                 .hasMessageContaining("[files].index_server: must be true or false")
-                .hasMessageContaining("[files].index_servers: '/ip4/192.0.2.7/tcp/4001' must end in /p2p/<PeerId>");
+                .hasMessageContaining("[files].index_servers: '/ip4/192.0.2.7/tcp/4001' must end in /p2p/<PeerId>")
+                .hasMessageContaining("[files].max_download_rate: ")
+                .hasMessageContaining("[files].max_upload_rate: must be 0 (no limit) or at least 64KiB per second");
     }
 
     @Test
