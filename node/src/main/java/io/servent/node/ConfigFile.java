@@ -330,16 +330,10 @@ public final class ConfigFile {
     /** A rate: 0 (no limit), a number of bytes, or a size such as "10MiB", each per second; at least 64KiB. */
     private static @Nullable String applyRate(JsonNode v, java.util.function.LongFunction<@Nullable String> set) {
         long bytes;
-        if (v.isIntegralNumber() && v.canConvertToLong()) {
-            bytes = v.asLong();
-        } else if (v.isTextual()) {
-            try {
-                bytes = ByteSize.parse(v.asText());
-            } catch (IllegalArgumentException e) {
-                return e.getMessage();
-            }
-        } else {
-            return "must be 0 (no limit) or bytes per second, e.g. \"10MiB\"";
+        try {
+            bytes = byteCount(v, "must be 0 (no limit) or bytes per second, e.g. \"10MiB\"");
+        } catch (IllegalArgumentException e) {
+            return e.getMessage();
         }
         if (bytes < 0) {
             return "must not be negative";
@@ -584,18 +578,27 @@ public final class ConfigFile {
         return new InetSocketAddress(address, port);
     }
 
+    /**
+     * A byte count written as a number of bytes or a size such as "32MiB".
+     *
+     * @throws IllegalArgumentException with {@code otherwise} for other JSON types, or what is wrong with the size
+     */
+    private static long byteCount(JsonNode v, String otherwise) {
+        if (v.isIntegralNumber() && v.canConvertToLong()) {
+            return v.asLong();
+        }
+        if (v.isTextual()) {
+            return ByteSize.parse(v.asText());
+        }
+        throw new IllegalArgumentException(otherwise);
+    }
+
     private static @Nullable String applyBuffered(Draft d, JsonNode v) {
         long bytes;
-        if (v.isIntegralNumber() && v.canConvertToLong()) {
-            bytes = v.asLong();
-        } else if (v.isTextual()) {
-            try {
-                bytes = ByteSize.parse(v.asText());
-            } catch (IllegalArgumentException e) {
-                return e.getMessage();
-            }
-        } else {
-            return "must be a number of bytes or a size such as \"32MiB\"";
+        try {
+            bytes = byteCount(v, "must be a number of bytes or a size such as \"32MiB\"");
+        } catch (IllegalArgumentException e) {
+            return e.getMessage();
         }
         if (bytes < 256 * 1024) {
             return "must be at least 256KiB (one Yamux window), not " + ByteSize.format(bytes);

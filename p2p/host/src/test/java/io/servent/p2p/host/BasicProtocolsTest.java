@@ -62,9 +62,13 @@ class BasicProtocolsTest {
                 .contains(a.listenAddresses().get(0));
         assertThat(a.peerstore().addresses(b.peerId()))
                 .contains(b.listenAddresses().get(0));
-        assertThat(seenByB)
-                .anyMatch(
-                        e -> e instanceof HostEvent.PeerIdentified p && p.peer().equals(a.peerId()));
+        // The peerstore is filled before the event goes out, so the event may come a moment later.
+        Await.until(
+                Duration.ofSeconds(5),
+                () -> seenByB.stream()
+                        .anyMatch(e -> e instanceof HostEvent.PeerIdentified p
+                                && p.peer().equals(a.peerId())),
+                "b's PeerIdentified event for a");
     }
 
     @Test
