@@ -1,8 +1,12 @@
 package io.servent.p2p.noise;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -11,15 +15,26 @@ import org.jspecify.annotations.Nullable;
  * #flush()}. Sealed frames go to the raw stream in one write per two full frames, or on flush, so a
  * busy connection makes half as many system calls as frames.
  *
- * <p>The buffer is borrowed from a {@link NoiseFramePool} only while plaintext is staged or sealed
+ * <p>Sealing and writing overlap: a buffer of two full frames is handed to a short-lived virtual
+ * thread ({@code noise-writer-N}) that writes it to the raw stream while the caller seals the next
+ * two frames into another buffer. At most one buffer is in flight; the caller waits for it before
+ * handing over the next, so a connection holds at most two buffers. The thread ends as soon as
+ * nothing is in flight, so an idle connection has none; closing the raw connection ends a write it
+ * is blocked in. {@link #flush()} and {@link #close()} wait for the buffer in flight and write the
+ * rest on the caller's thread, so after a flush every byte is in the raw stream, as before. A failed
+ * write in the writer thread is reported by the next call.
+ *
+ * <p>A buffer is borrowed from a {@link NoiseFramePool} only while plaintext is staged or sealed
  * frames wait, so an idle, flushed stream holds none. After a failure every call throws. Not
- * thread-safe: one writer at a time, as {@link io.servent.p2p.api.RawConnection} requires.
+ * thread-safe for callers: one writer at a time, as {@link io.servent.p2p.api.RawConnection}
+ * requires; the hand-over to the writer thread is guarded by a leaf lock never held across I/O.
  */
 final class NoiseOutputStream extends OutputStream {
     /** The most plaintext one frame carries: the largest Noise message less the tag. */
     static final int MAX_PLAINTEXT = NoiseHandshake.MAX_MESSAGE_LENGTH - ChaChaPoly.TAG_LENGTH;
 
     private static final int HEADER = 2;
+    private static final AtomicInteger WRITERS = new AtomicInteger();
 
     private final OutputStream raw;
     private final NoiseCipherState cipher;
@@ -34,6 +49,15 @@ final class NoiseOutputStream extends OutputStream {
 
     private @Nullable IOException failure;
     private boolean closed;
+
+    private final ReentrantLock handOver = new ReentrantLock();
+    private final Condition handOverDone = handOver.newCondition();
+    /** Sealed frames the writer thread is writing, {@code [0, inFlightLength)}. */
+    private byte @Nullable [] inFlight; // guarded by handOver
+
+    private int inFlightLength; // guarded by handOver
+    /** Why the writer thread's last write failed; reported by the caller's next call. */
+    private @Nullable IOException writerFailure; // guarded by handOver
 
     /** Ends the raw connection's sending side once the last frame is out. */
     @FunctionalInterface
@@ -99,6 +123,7 @@ final class NoiseOutputStream extends OutputStream {
         if (staged > 0) {
             sealStaged();
         }
+        awaitNothingInFlight();
         if (sealed > 0) {
             writeSealed();
         }
@@ -131,9 +156,14 @@ final class NoiseOutputStream extends OutputStream {
         return staged;
     }
 
-    /** Whether a buffer is currently borrowed, for tests. */
+    /** Whether a buffer is currently borrowed (staged, or in flight in the writer thread), for tests. */
     boolean holdsBuffer() {
-        return buffer != null;
+        handOver.lock();
+        try {
+            return buffer != null || inFlight != null;
+        } finally {
+            handOver.unlock();
+        }
     }
 
     private byte[] borrowedBuffer() {
@@ -169,7 +199,78 @@ final class NoiseOutputStream extends OutputStream {
             throw fail(e);
         }
         if (frames.length - sealed < NoiseFramePool.FRAME_CAPACITY) {
-            writeSealed();
+            handOverSealed();
+        }
+    }
+
+    /**
+     * Gives the full buffer to the writer thread, once the previous one is written, and starts the
+     * thread if none runs. Only full buffers travel this way: staged plaintext is always zero here,
+     * because a frame is sealed before its buffer fills.
+     */
+    private void handOverSealed() throws IOException {
+        awaitNothingInFlight();
+        byte[] frames = borrowedBuffer();
+        handOver.lock();
+        try {
+            inFlight = frames;
+            inFlightLength = sealed;
+        } finally {
+            handOver.unlock();
+        }
+        buffer = null;
+        sealed = 0;
+        Thread.ofVirtual().name("noise-writer-" + WRITERS.incrementAndGet()).start(this::writeInFlight);
+    }
+
+    /** The writer thread: writes the buffer in flight and ends. */
+    private void writeInFlight() {
+        byte[] frames;
+        int length;
+        handOver.lock();
+        try {
+            frames = inFlight;
+            length = inFlightLength;
+        } finally {
+            handOver.unlock();
+        }
+        if (frames == null) {
+            return;
+        }
+        IOException failed = null;
+        try {
+            raw.write(frames, 0, length);
+        } catch (IOException e) {
+            failed = e;
+        }
+        pool.release(frames);
+        handOver.lock();
+        try {
+            inFlight = null;
+            writerFailure = failed;
+            handOverDone.signalAll();
+        } finally {
+            handOver.unlock();
+        }
+    }
+
+    /** Waits until the writer thread has written the buffer in flight; throws its failure if it failed. */
+    private void awaitNothingInFlight() throws IOException {
+        IOException failed;
+        handOver.lock();
+        try {
+            while (inFlight != null) {
+                handOverDone.await();
+            }
+            failed = writerFailure;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while the previous frames were being written");
+        } finally {
+            handOver.unlock();
+        }
+        if (failed != null) {
+            throw fail(failed);
         }
     }
 

@@ -14,6 +14,8 @@ import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
@@ -91,11 +93,68 @@ class NoiseStreamsTest {
         assertThat(wire.size()).as("one sealed frame waits for a second one").isZero();
         assertThat(writer.staged()).isEqualTo(10);
         writer.write(data, 10 + NoiseOutputStream.MAX_PLAINTEXT, NoiseOutputStream.MAX_PLAINTEXT);
-        assertThat(frameLengths(wire.toByteArray())).containsExactly(65535, 65535);
-        assertThat(counted.writes).as("two frames, one system call").isEqualTo(1);
         assertThat(writer.staged()).isEqualTo(10);
         writer.flush();
         assertThat(frameLengths(wire.toByteArray())).containsExactly(65535, 65535, 26);
+        assertThat(counted.writes)
+                .as("two full frames in one system call, the flushed one in another")
+                .isEqualTo(2);
+        assertThat(writer.holdsBuffer()).isFalse();
+    }
+
+    @Test
+    void theCallerSealsTheNextFramesWhileTheWriterThreadWaitsForTheSocket() throws Exception {
+        CountDownLatch socketFree = new CountDownLatch(1);
+        CountDownLatch firstWriteStarted = new CountDownLatch(1);
+        OutputStream slowSocket = new FilterOutputStream(wire) {
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                firstWriteStarted.countDown();
+                try {
+                    socketFree.await();
+                } catch (InterruptedException e) {
+                    throw new java.io.InterruptedIOException();
+                }
+                out.write(b, off, len);
+            }
+        };
+        NoiseOutputStream writer =
+                new NoiseOutputStream(slowSocket, new NoiseCipherState(AEAD, key, 0), pool, () -> {});
+        byte[] data = new byte[3 * NoiseOutputStream.MAX_PLAINTEXT];
+        new Random(7).nextBytes(data);
+
+        writer.write(data);
+        assertThat(firstWriteStarted.await(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(writer.staged())
+                .as("the third frame was sealed while the socket was blocked")
+                .isZero();
+        assertThat(wire.size()).isZero();
+        socketFree.countDown();
+        writer.flush();
+
+        assertThat(frameLengths(wire.toByteArray())).containsExactly(65535, 65535, 65535);
+        assertThat(reader(wire.toByteArray(), 0).readAllBytes()).isEqualTo(data);
+        assertThat(writer.holdsBuffer()).isFalse();
+    }
+
+    @Test
+    void aFailedWriteInTheWriterThreadIsReportedByTheNextCall() throws IOException {
+        OutputStream broken = new OutputStream() {
+            @Override
+            public void write(int b) throws IOException {
+                throw new IOException("connection reset");
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                throw new IOException("connection reset");
+            }
+        };
+        NoiseOutputStream writer = new NoiseOutputStream(broken, new NoiseCipherState(AEAD, key, 0), pool, () -> {});
+        writer.write(new byte[2 * NoiseOutputStream.MAX_PLAINTEXT]);
+
+        assertThatThrownBy(writer::flush).isInstanceOf(IOException.class).hasMessageContaining("connection reset");
+        assertThatThrownBy(() -> writer.write(1)).hasMessageContaining("failed earlier");
         assertThat(writer.holdsBuffer()).isFalse();
     }
 
