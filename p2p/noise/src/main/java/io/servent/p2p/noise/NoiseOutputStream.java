@@ -242,6 +242,9 @@ final class NoiseOutputStream extends OutputStream {
             raw.write(frames, 0, length);
         } catch (IOException e) {
             failed = e;
+        } catch (RuntimeException e) {
+            // Reported like an I/O failure: the caller must never wait for a buffer that will not come back.
+            failed = new IOException("writing Noise frames failed: " + e, e);
         }
         pool.release(frames);
         handOver.lock();
