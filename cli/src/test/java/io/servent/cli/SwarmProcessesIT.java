@@ -40,7 +40,7 @@ import org.junit.jupiter.api.io.TempDir;
 class SwarmProcessesIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final long SIZE = 200L << 20;
-    private static final Duration WAIT = Duration.ofSeconds(120);
+    private static final Duration WAIT = Duration.ofMinutes(2);
     private static final String BLOCKS_OUT =
             "servent_protocol_bytes_total{direction=\"out\",protocol=\"/servent/blocks/1.0.0\"}";
 
