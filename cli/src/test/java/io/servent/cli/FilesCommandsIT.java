@@ -70,24 +70,11 @@ class FilesCommandsIT {
     }
 
     private static ServentJar.Result run(ServentJar.Daemon d, String... args) {
-        picocli.CommandLine cli = Main.commandLine();
-        java.io.StringWriter out = new java.io.StringWriter();
-        java.io.StringWriter err = new java.io.StringWriter();
-        cli.setOut(new java.io.PrintWriter(out));
-        cli.setErr(new java.io.PrintWriter(err));
-        String[] all = java.util.Arrays.copyOf(args, args.length + 2);
-        all[args.length] = "--data";
-        all[args.length + 1] = d.data.toString();
-        int code = cli.execute(all);
-        return new ServentJar.Result(code, out.toString(), err.toString());
+        return d.client(args);
     }
 
     private static ServentJar.Result ok(ServentJar.Daemon d, String... args) {
-        ServentJar.Result result = run(d, args);
-        assertThat(result.exitCode())
-                .as("servent %s\n%s", String.join(" ", args), result)
-                .isZero();
-        return result;
+        return d.clientOk(args);
     }
 
     @Test

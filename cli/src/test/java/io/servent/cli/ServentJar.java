@@ -120,6 +120,29 @@ final class ServentJar {
             return daemon;
         }
 
+        /** Runs a client command in-process (the command line's own code) against this daemon. */
+        Result client(String... args) {
+            picocli.CommandLine cli = Main.commandLine();
+            java.io.StringWriter out = new java.io.StringWriter();
+            java.io.StringWriter err = new java.io.StringWriter();
+            cli.setOut(new java.io.PrintWriter(out));
+            cli.setErr(new java.io.PrintWriter(err));
+            String[] all = java.util.Arrays.copyOf(args, args.length + 2);
+            all[args.length] = "--data";
+            all[args.length + 1] = data.toString();
+            int code = cli.execute(all);
+            return new Result(code, out.toString(), err.toString());
+        }
+
+        /** {@link #client}, which must succeed. */
+        Result clientOk(String... args) {
+            Result result = client(args);
+            assertThat(result.exitCode())
+                    .as("servent %s\n%s", String.join(" ", args), result)
+                    .isZero();
+            return result;
+        }
+
         String stdout() {
             return read(out);
         }
