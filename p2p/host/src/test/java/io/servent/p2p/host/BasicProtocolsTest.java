@@ -82,6 +82,12 @@ class BasicProtocolsTest {
                 Duration.ofSeconds(5),
                 () -> a.peerstore().protocols(b.peerId()).contains(IdentifyService.PUSH_PROTOCOL_ID),
                 "a knows b accepts pushes");
+        // b's own identify of a must be done first: a response that was sent before the new handler
+        // and arrives after the push would put the old list back (noted as a race to fix in identify).
+        Await.until(
+                Duration.ofSeconds(5),
+                () -> b.peerstore().agentVersion(a.peerId()).isPresent(),
+                "b identified a");
 
         a.setStreamHandler("/test/new/1.0.0", stream -> {});
 
