@@ -166,13 +166,16 @@ public final class RelayService implements AutoCloseable {
             CircuitMessages.write(stream, CircuitMessages.hopStatus(CircuitStatus.PERMISSION_DENIED));
             return;
         }
-        Optional<Connection> toTarget =
-                resources.expiry(target, clock.instant()).isEmpty()
-                        ? Optional.empty()
-                        : host.connections(target).stream()
-                                .filter(Connection::isOpen)
-                                .filter(c -> !isRelayed(c))
-                                .max(Comparator.comparing(Connection::openedAt));
+        // Newest first, but every direct connection is a candidate: a connection can be closing
+        // as we pick it (an AutoNAT dial-back from the target registers here and is closed by it
+        // at once), and the circuit should not fail while an older one still works.
+        List<Connection> toTarget = resources.expiry(target, clock.instant()).isEmpty()
+                ? List.of()
+                : host.connections(target).stream()
+                        .filter(Connection::isOpen)
+                        .filter(c -> !isRelayed(c))
+                        .sorted(Comparator.comparing(Connection::openedAt).reversed())
+                        .toList();
         if (toTarget.isEmpty()) {
             log.debug("refusing a connect from {} to {}: no reservation", source, target);
             CircuitMessages.write(stream, CircuitMessages.hopStatus(CircuitStatus.NO_RESERVATION));
@@ -185,7 +188,7 @@ public final class RelayService implements AutoCloseable {
             return;
         }
         try {
-            @Nullable Stream stop = openStop(toTarget.get(), source);
+            @Nullable Stream stop = openStop(toTarget, source);
             if (stop == null) {
                 CircuitMessages.write(stream, CircuitMessages.hopStatus(CircuitStatus.CONNECTION_FAILED));
                 return;
@@ -208,39 +211,55 @@ public final class RelayService implements AutoCloseable {
         }
     }
 
-    /** Opens the stop stream and asks the target to take the circuit; null if it cannot or will not. */
-    private @Nullable Stream openStop(Connection target, PeerId source) {
-        Stream stop;
-        try {
-            stop = target.newStream(CircuitRelay.STOP_PROTOCOL_ID);
-        } catch (IOException e) {
-            log.info("could not open a stop stream to {}: {}", target.remotePeer(), e.getMessage());
-            return null;
-        }
-        try {
-            stop.setReadTimeout(config.requestTimeout());
-            stop.setWriteTimeout(config.requestTimeout());
-            CircuitProto.StopMessage.Builder connect = CircuitProto.StopMessage.newBuilder()
-                    .setType(CircuitProto.StopMessage.Type.CONNECT)
-                    .setPeer(CircuitProto.Peer.newBuilder().setId(ByteString.copyFrom(source.bytes())));
-            config.limit().toProto().ifPresent(connect::setLimit);
-            CircuitMessages.write(stop, connect.build());
-            CircuitProto.StopMessage response = CircuitMessages.readStop(stop);
-            if (response.getType() != CircuitProto.StopMessage.Type.STATUS) {
-                throw new ProtocolViolationException("expected a STATUS, got " + response.getType());
+    /**
+     * Asks the target to take the circuit over a stop stream, on the first of {@code connections}
+     * (newest first) where the exchange completes; null if none can or the target will not.
+     */
+    private @Nullable Stream openStop(List<Connection> connections, PeerId source) {
+        @Nullable IOException failure = null;
+        for (Connection target : connections) {
+            Stream stop;
+            try {
+                stop = target.newStream(CircuitRelay.STOP_PROTOCOL_ID);
+            } catch (IOException e) {
+                failure = e;
+                continue;
             }
-            CircuitStatus status = CircuitMessages.status(response.hasStatus(), response.getStatus(), "stop");
-            if (status != CircuitStatus.OK) {
-                log.info("{} declined a circuit from {}: {}", target.remotePeer(), source, status);
+            try {
+                stop.setReadTimeout(config.requestTimeout());
+                stop.setWriteTimeout(config.requestTimeout());
+                CircuitProto.StopMessage.Builder connect = CircuitProto.StopMessage.newBuilder()
+                        .setType(CircuitProto.StopMessage.Type.CONNECT)
+                        .setPeer(CircuitProto.Peer.newBuilder().setId(ByteString.copyFrom(source.bytes())));
+                config.limit().toProto().ifPresent(connect::setLimit);
+                CircuitMessages.write(stop, connect.build());
+                CircuitProto.StopMessage response = CircuitMessages.readStop(stop);
+                if (response.getType() != CircuitProto.StopMessage.Type.STATUS) {
+                    throw new ProtocolViolationException("expected a STATUS, got " + response.getType());
+                }
+                CircuitStatus status = CircuitMessages.status(response.hasStatus(), response.getStatus(), "stop");
+                if (status != CircuitStatus.OK) {
+                    log.info("{} declined a circuit from {}: {}", target.remotePeer(), source, status);
+                    stop.reset();
+                    return null;
+                }
+                return stop;
+            } catch (ProtocolViolationException e) {
+                log.info("stop handshake with {} failed: {}", target.remotePeer(), e.getMessage());
                 stop.reset();
                 return null;
+            } catch (IOException e) {
+                stop.reset();
+                failure = e;
             }
-            return stop;
-        } catch (IOException e) {
-            log.info("stop handshake with {} failed: {}", target.remotePeer(), e.getMessage());
-            stop.reset();
-            return null;
         }
+        log.info(
+                "could not reach {} for a circuit from {} on any of its {} connections: {}",
+                connections.get(0).remotePeer(),
+                source,
+                connections.size(),
+                failure == null ? "none open" : failure.getMessage());
+        return null;
     }
 
     static boolean isRelayed(Connection connection) {
