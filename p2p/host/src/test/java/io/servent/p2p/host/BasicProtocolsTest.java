@@ -3,15 +3,23 @@ package io.servent.p2p.host;
 import static io.servent.p2p.host.TestHosts.addressOf;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.google.protobuf.ByteString;
 import io.servent.p2p.api.HostEvent;
+import io.servent.p2p.api.LengthPrefixed;
+import io.servent.p2p.api.Stream;
 import io.servent.p2p.identify.IdentifyService;
+import io.servent.p2p.identify.proto.IdentifyProto;
 import io.servent.p2p.perf.PerfResult;
 import io.servent.p2p.perf.PerfService;
 import io.servent.p2p.ping.PingService;
 import io.servent.p2p.testing.Await;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -82,12 +90,6 @@ class BasicProtocolsTest {
                 Duration.ofSeconds(5),
                 () -> a.peerstore().protocols(b.peerId()).contains(IdentifyService.PUSH_PROTOCOL_ID),
                 "a knows b accepts pushes");
-        // b's own identify of a must be done first: a response that was sent before the new handler
-        // and arrives after the push would put the old list back (noted as a race to fix in identify).
-        Await.until(
-                Duration.ofSeconds(5),
-                () -> b.peerstore().agentVersion(a.peerId()).isPresent(),
-                "b identified a");
 
         a.setStreamHandler("/test/new/1.0.0", stream -> {});
 
@@ -95,6 +97,54 @@ class BasicProtocolsTest {
                 Duration.ofSeconds(5),
                 () -> b.peerstore().protocols(a.peerId()).contains("/test/new/1.0.0"),
                 "b learns a's new protocol by push");
+    }
+
+    @Test
+    void anIdentifyAnswerOlderThanAPushDoesNotUndoIt() throws Exception {
+        BasicHost a = hosts.start();
+        BasicHost b = hosts.start();
+        service(new IdentifyService(b, "servent-test/b"));
+        // a answers identify by hand with what it was before its new protocol, and holds that
+        // answer until after its push has reached b: the order a slow network can produce.
+        CountDownLatch pushApplied = new CountDownLatch(1);
+        a.setStreamHandler(IdentifyService.PROTOCOL_ID, stream -> {
+            try {
+                pushApplied.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            writeIdentify(stream, identify(a, "servent-test/a-stale", IdentifyService.PROTOCOL_ID));
+        });
+        b.connect(addressOf(a));
+
+        try (Stream push = a.newStream(b.peerId(), IdentifyService.PUSH_PROTOCOL_ID)) {
+            writeIdentify(push, identify(a, "servent-test/a", IdentifyService.PROTOCOL_ID, "/test/new/1.0.0"));
+        }
+        Await.until(
+                Duration.ofSeconds(5),
+                () -> b.peerstore().protocols(a.peerId()).contains("/test/new/1.0.0"),
+                "b applied a's push");
+        pushApplied.countDown();
+        Await.until(
+                Duration.ofSeconds(5),
+                () -> b.peerstore().agentVersion(a.peerId()).equals(Optional.of("servent-test/a-stale")),
+                "b applied a's late answer");
+
+        assertThat(b.peerstore().protocols(a.peerId())).contains("/test/new/1.0.0");
+    }
+
+    private static IdentifyProto.Identify identify(BasicHost host, String agent, String... protocols) {
+        return IdentifyProto.Identify.newBuilder()
+                .setAgentVersion(agent)
+                .setPublicKey(ByteString.copyFrom(host.publicKey().marshal()))
+                .addAllProtocols(List.of(protocols))
+                .build();
+    }
+
+    private static void writeIdentify(Stream stream, IdentifyProto.Identify message) throws IOException {
+        LengthPrefixed.write(stream.out(), message.toByteArray());
+        stream.out().flush();
+        stream.closeWrite();
     }
 
     @Test

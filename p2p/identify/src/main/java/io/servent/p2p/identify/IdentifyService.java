@@ -18,11 +18,14 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,6 +55,14 @@ public final class IdentifyService implements AutoCloseable {
     private final ExecutorService workers = Executors.newThreadPerTaskExecutor(
             Thread.ofVirtual().name("identify-", 1).factory());
     private final AutoCloseable subscription;
+    /**
+     * Orders pushes against identify responses: each push received takes the next number, kept per
+     * peer while it is connected. A response to a request made before a push arrived may describe
+     * the peer as it was before that push, so it must not overwrite what the push set.
+     */
+    private final AtomicLong pushSequence = new AtomicLong();
+
+    private final Map<PeerId, Long> lastPushByPeer = new ConcurrentHashMap<>();
 
     public IdentifyService(Host host, String agentVersion) {
         this(host, agentVersion, DEFAULT_PROTOCOL_VERSION);
@@ -71,6 +82,7 @@ public final class IdentifyService implements AutoCloseable {
             case HostEvent.ConnectionOpened opened -> submit(() -> identify(opened.connection()));
             case HostEvent.LocalProtocolsChanged changed -> pushToAll();
             case HostEvent.LocalAddressesChanged changed -> pushToAll();
+            case HostEvent.PeerDisconnected gone -> lastPushByPeer.remove(gone.peer());
             default -> {}
         }
     }
@@ -107,15 +119,26 @@ public final class IdentifyService implements AutoCloseable {
     private void receivePush(Stream stream) throws IOException {
         stream.setReadTimeout(TIMEOUT);
         IdentifyProto.Identify message = read(stream);
+        lastPushByPeer.put(stream.remotePeer(), pushSequence.incrementAndGet());
         apply(stream.connection(), message, true);
     }
 
     /** Asks the peer on {@code connection} to identify itself and records the answer. */
     public void identify(Connection connection) {
+        long asked = pushSequence.get();
         try (Stream stream = connection.newStream(PROTOCOL_ID)) {
             stream.setReadTimeout(TIMEOUT);
             IdentifyProto.Identify message = read(stream);
-            apply(connection, message, false);
+            // A push that arrived while we waited is at least as fresh as this answer: the answer
+            // then fills in only what the push left out (key, agent), as a push would.
+            if (lastPushByPeer.getOrDefault(connection.remotePeer(), 0L) > asked) {
+                apply(
+                        connection,
+                        message.toBuilder().clearListenAddrs().clearProtocols().build(),
+                        true);
+            } else {
+                apply(connection, message, false);
+            }
         } catch (IOException e) {
             if (connection.isOpen()) {
                 log.debug("identify of {} failed: {}", connection.remotePeer(), e.getMessage());
