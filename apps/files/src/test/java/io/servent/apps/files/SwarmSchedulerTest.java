@@ -47,6 +47,33 @@ class SwarmSchedulerTest {
         assertThat(s.next(a, 3)).containsExactly(1, 2, 3);
     }
 
+    /** What a resume relies on: a leaf recorded as done is never asked of anyone again. */
+    @Test
+    void leavesDoneWhenResumedAreNeverRequestedEvenInEndgame() {
+        for (boolean sequential : new boolean[] {false, true}) {
+            BitSet persisted = bits(0, 2, 3, 5, 8, 9);
+            SwarmScheduler s = new SwarmScheduler(10, persisted, sequential, new SplittableRandom(7));
+            s.addPeer(a);
+            s.addPeer(b);
+            s.addPeer(c);
+            s.setComplete(a);
+            s.setComplete(b);
+            s.setHas(c, bits(0, 1, 2, 3, 4, 5));
+            BitSet asked = new BitSet();
+            // Far more requests than leaves: fresh picks first, then endgame duplicates, till dry.
+            for (int round = 0; round < 20; round++) {
+                for (PeerId peer : List.of(a, b, c)) {
+                    s.next(peer, 3).forEach(asked::set);
+                }
+            }
+            assertThat(asked.intersects(persisted))
+                    .as("sequential=%s asked %s", sequential, asked)
+                    .isFalse();
+            assertThat(asked).as("sequential=%s", sequential).isEqualTo(bits(1, 4, 6, 7));
+            assertThat(s.missing()).isEqualTo(4);
+        }
+    }
+
     @Test
     void endgameDuplicatesTheLastLeavesAndNamesPeersToCancel() {
         SwarmScheduler s = new SwarmScheduler(2, new BitSet(), false, new SplittableRandom(1));
