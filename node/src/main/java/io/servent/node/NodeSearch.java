@@ -19,7 +19,6 @@ import io.servent.apps.files.FloodConfig;
 import io.servent.apps.files.FloodElection;
 import io.servent.apps.files.FloodService;
 import io.servent.apps.files.KeywordService;
-import io.servent.apps.files.ReputationStore;
 import io.servent.apps.files.Search;
 import io.servent.apps.files.SearchListener;
 import io.servent.apps.files.SearchMode;
@@ -188,12 +187,13 @@ final class NodeSearch implements AutoCloseable {
         this.directoryClient = servers.isEmpty()
                 ? null
                 : new DirectoryClient(host, files.index(), servers, DirectoryConfig.defaults());
-        this.searches = new SearchService(
-                host, files.index(), directoryClient, flood, keywords, new ReputationStore(files.database()));
         SharedBlockProvider shared =
                 new SharedBlockProvider(files.index(), files.blocks(), true, files.shareService()::markStale);
         this.downloads =
                 new Downloads(host, files.database(), files.blocks(), shared, this::providers, downloadConfig(config));
+        // Search ranks providers by what downloads recorded about them: one store for both.
+        this.searches =
+                new SearchService(host, files.index(), directoryClient, flood, keywords, downloads.reputationStore());
         this.timer = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().name("files-search-timer").daemon().factory());
         this.publisher = new SharePublisher(files.index(), flood, directoryClient, keywords, timer, work, events);

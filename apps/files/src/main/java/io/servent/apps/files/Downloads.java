@@ -45,7 +45,8 @@ public final class Downloads implements AutoCloseable {
     private final ProviderSource providers;
     private final DownloadConfig config;
     private final DiskSpace disk;
-    private final SwarmReputation reputation = new SwarmReputation();
+    private final ReputationStore reputationStore;
+    private final SwarmReputation reputation;
     private final SwarmTokenBucket downloadBucket;
     private final BlockExchange exchange;
     private final BlockProvider provider;
@@ -83,6 +84,8 @@ public final class Downloads implements AutoCloseable {
             DiskSpace disk) {
         this.host = host;
         this.store = new DownloadStore(db);
+        this.reputationStore = new ReputationStore(db);
+        this.reputation = new SwarmReputation(reputationStore);
         this.blocks = blocks;
         this.shared = shared;
         this.providers = providers;
@@ -227,6 +230,11 @@ public final class Downloads implements AutoCloseable {
 
     public SwarmReputation reputation() {
         return reputation;
+    }
+
+    /** The persistent record downloads keep of peers; search ranks by it (share one per database). */
+    public ReputationStore reputationStore() {
+        return reputationStore;
     }
 
     @Override

@@ -1225,6 +1225,7 @@ final class SwarmDownload {
 
     /** Makes written leaves durable, then records them as done (so a restart never refetches them). */
     private void persistDone() throws IOException {
+        owner.reputation().flush();
         List<Integer> batch;
         lock.lock();
         try {

@@ -165,6 +165,19 @@ class DownloadsTest {
         assertThat(dl.downloads.reputation().of(liar.peerId()).orElseThrow().badBlocks())
                 .isPositive();
         assertThat(dl.downloads.reputation().banned(good.get(0).host.peerId())).isFalse();
+
+        // Written through to the database: the ban outlives a restart, and search ranks by it.
+        dl.reopen(peers);
+        assertThat(dl.downloads.reputation().of(liar.peerId())).isEmpty();
+        assertThat(dl.downloads.reputation().banned(liar.peerId())).isTrue();
+        ReputationStore store = dl.downloads.reputationStore();
+        assertThat(store.get(liar.peerId()).badBlocks()).isPositive();
+        PeerId honest = good.get(0).host.peerId();
+        assertThat(store.get(honest).goodBlocks()
+                        + store.get(good.get(1).host.peerId()).goodBlocks())
+                .as("every leaf, each taken once from an honest peer")
+                .isEqualTo(SIZE / SwarmNet.LAYOUT.chunkSize());
+        assertThat(store.score(liar.peerId())).isLessThan(store.score(honest));
     }
 
     @Test
