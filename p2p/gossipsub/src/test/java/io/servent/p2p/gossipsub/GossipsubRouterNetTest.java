@@ -16,9 +16,10 @@ import org.junit.jupiter.api.Timeout;
 class GossipsubRouterNetTest {
     private static final String TOPIC = "net-test";
 
+    /** A fresh seed per run, printed; {@code -Dservent.test.seed=N} replays a failed run. */
     private static long seed() {
-        long seed = System.nanoTime();
-        System.out.println("GossipsubRouterNetTest seed " + seed);
+        long seed = Long.getLong("servent.test.seed", System.nanoTime());
+        System.out.println("GossipsubRouterNetTest seed " + seed + " (replay with -Dservent.test.seed=" + seed + ")");
         return seed;
     }
 
